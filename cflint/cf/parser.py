@@ -1,0 +1,349 @@
+"""Parse sendmail.cf text: a lark LALR grammar for the line structure (grammar.lark),
+then sendmail's own reading of each line (readcf.c readcf(), translate_dollars(),
+setoption()) in file order, since mid-line comments and macro expansion depend on
+what came before.
+
+The result is a :class:`CfDocument`: every logical line with its position, the option
+settings with how their names resolved, macros, and the syntax problems sendmail's
+config reader would report, each with the physical line number sendmail prints
+(the last physical line of a folded logical line).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+
+# rule name in the grammar -> line kind
+_KINDS = {
+    "comment": "comment", "version": "V", "macro": "D", "class": "C", "fileclass": "F",
+    "trusted": "T", "header": "H", "mailer": "M", "option_long": "O", "option_tab": "O",
+    "option_short": "O", "option_bare": "O", "precedence": "P", "map": "K",
+    "ruleset": "S", "rule": "R", "env": "E", "queue": "Q", "milter": "X",
+    "orphan": "orphan", "other": "other",
+}
+
+
+@dataclass(slots=True)
+class CfLine:
+    kind: str          # "V", "O", ..., "comment", "orphan", "other"
+    form: str          # grammar rule name (option_long, option_short, ...)
+    raw: str           # the logical line as written (folds kept as "\n<indent>")
+    text: str = ""     # after comment stripping and trailing-white-space removal
+    line: int = 0      # first physical line
+    end_line: int = 0  # last physical line: the one sendmail names in its messages
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something sendmail's config reader reports for a line."""
+
+    kind: str        # "syntax" (CF001-type), the rest are judged by rules
+    line: int
+    column: int
+    message: str     # our explanation
+    sendmail: str    # the text sendmail prints
+    fatal: bool = True
+
+
+@dataclass(slots=True)
+class OptionLine:
+    """One O line as sendmail splits it (before the name is looked up)."""
+
+    form: str           # "long" or "short"
+    name: str           # as written ("ServerCert", or the letter for the short form)
+    value: str          # as written, comments stripped
+    expanded: str       # after macro expansion (as sendmail keeps TLS paths)
+    line: int           # sendmail's line (last physical)
+    first_line: int
+    column: int         # column of the name
+    value_column: int
+    sub: str | None = None  # "queuereturn" for Timeout.queuereturn
+    raw_rest: str = ""  # for the short form: everything after "O"
+
+
+@dataclass(slots=True)
+class CfDocument:
+    lines: list[CfLine] = field(default_factory=list)
+    options: list[OptionLine] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    macros: dict[str, str] = field(default_factory=dict)
+    macro_lines: dict[str, int] = field(default_factory=dict)
+    config_level: int = 0
+    vendor: str | None = None
+    version_line: int | None = None
+    header_version: str | None = None  # sendmail version the file says it was built for
+    physical_lines: int = 0
+
+
+_parser = None
+
+
+def _cache_path() -> str | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    d = os.path.join(base, "cflint")
+    try:
+        os.makedirs(d, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(d, os.W_OK):
+        return None
+    import lark
+
+    digest = hashlib.sha256(GRAMMAR_PATH.read_bytes() + lark.__version__.encode()).hexdigest()[:16]
+    return os.path.join(d, f"cf-grammar-{digest}.cache")
+
+
+def get_parser():
+    """The LALR parser, built once; its tables are cached on disk between runs."""
+    global _parser
+    if _parser is None:
+        import lark
+
+        cache = _cache_path()
+        kwargs = dict(parser="lalr", lexer="basic", propagate_positions=False,
+                      maybe_placeholders=False)
+        try:
+            _parser = lark.Lark(GRAMMAR_PATH.read_text(), cache=cache or False, **kwargs)
+        except OSError:  # cache unreadable or unwritable: build in memory
+            _parser = lark.Lark(GRAMMAR_PATH.read_text(), **kwargs)
+    return _parser
+
+
+def tokenize(text: str) -> list[CfLine]:
+    """Split text into logical lines with the lark grammar."""
+    tree = get_parser().parse(text)
+    out: list[CfLine] = []
+    append = out.append
+    for node in tree.children:
+        tok = node.children[0]
+        form = node.data
+        append(CfLine(kind=_KINDS[form], form=form, raw=str(tok), line=tok.line,
+                      end_line=tok.end_line))
+    return out
+
+
+# ---------------------------------------------------------------- reading
+
+_WS = " \t\n\r\f\v"
+
+
+def strip_comment(body: str, level: int) -> str:
+    """translate_dollars(): after a V line of level >= 3, an unescaped '#' past column 1
+    starts a comment that runs to the end of its physical line; the white space before
+    it goes too. ``\\#`` is a literal '#', and ``$#`` is kept. Then trailing white space
+    is removed from the logical line."""
+    if level >= 3 and "#" in body[1:]:
+        out = list(body)
+        i = 1
+        while i < len(out):
+            if out[i] == "#":
+                prev = out[i - 1]
+                if prev == "$":
+                    i += 1
+                    continue
+                if prev == "\\":
+                    del out[i - 1]
+                    continue  # out[i-1] is now '#'; go on after it
+                j = i - 1
+                while j > 0 and out[j] in " \t\r\f\v":
+                    j -= 1
+                start = j + 1
+                try:
+                    end = out.index("\n", i)
+                except ValueError:
+                    end = len(out)
+                del out[start:end]
+                i = start
+                continue
+            i += 1
+        body = "".join(out)
+    return body.rstrip(_WS)
+
+
+_MACRO_RE = re.compile(r"\$(\$|\{[^}]*\}|.)", re.S)
+
+
+def expand_macros(value: str, macros: dict[str, str]) -> str:
+    """Expand $x and ${name} with the macros defined so far ($$ is a literal $);
+    an undefined macro expands to nothing; the result is cut at 2048 bytes."""
+    if "$" not in value:
+        return value
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name == "$":
+            return "$"
+        if name.startswith("{"):
+            name = name[1:-1]
+        return macros.get(name, "")
+
+    return _MACRO_RE.sub(sub, value)[:2048]
+
+
+_HEADER_VERSION_RES = (
+    re.compile(r"^DZ(\d+\.\d+(?:\.\d+)*)", re.M),
+    re.compile(r"^#+.*?\bsendmail[ -]?(?:version )?(8\.\d+(?:\.\d+)*)", re.M | re.I),
+    re.compile(r"^#+.*?\b(8\.1[0-9](?:\.\d+)+)\b", re.M),
+)
+
+
+def header_version(text: str) -> str | None:
+    head = text[:20000]
+    for rx in _HEADER_VERSION_RES:
+        m = rx.search(head)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _column_of_name(raw: str) -> int:
+    # "O Name=..." -> name starts at column 3
+    return 3
+
+
+def parse(text: str) -> CfDocument:
+    """Read a whole cf text the way readcf() does."""
+    text = text.replace("\r\n", "\n")
+    doc = CfDocument()
+    doc.physical_lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    doc.lines = tokenize(text)
+    doc.header_version = header_version(text)
+    level = 0
+    seen_ruleset = False
+    problems = doc.problems
+    macros = doc.macros
+    for ln in doc.lines:
+        kind = ln.kind
+        if kind == "comment":
+            ln.text = ln.raw
+            continue
+        body = strip_comment(ln.raw, level)
+        ln.text = body
+        where = ln.end_line
+        if kind == "orphan" or kind == "other":
+            shown = body.replace("\n", "\\n")
+            problems.append(Problem(
+                "syntax", where, 1,
+                f"unknown configuration line {shown[:60]!r}: sendmail accepts only the "
+                "line types V D C F T H M O P K S R E Q X, in column 1"
+                + ("; an indented line continues the line before it, and here there is "
+                   "none (start of file or after an empty line)" if kind == "orphan" else ""),
+                f'unknown configuration line "{body}"'))
+        elif kind == "V":
+            doc.version_line = where
+            rest = body[1:]
+            p = rest.lstrip(" \t\n")
+            m = re.match(r"\d+", p)
+            if not m:
+                problems.append(Problem(
+                    "syntax", where, 2,
+                    "the V line needs a numeric configuration level (V10/Berkeley)",
+                    f'invalid argument to V line: "{rest[:20]}"'))
+                continue
+            level = int(m.group(0))
+            doc.config_level = level
+            after = p[m.end():]
+            if after.startswith("/"):
+                vm = re.match(r"[A-Za-z]*", after[1:])
+                vendor = vm.group(0) if vm else ""
+                doc.vendor = vendor
+                if vendor.lower() != "berkeley":
+                    problems.append(Problem(
+                        "syntax", where, 2 + len(rest) - len(p) + m.end() + 1,
+                        f"unknown V line vendor code {vendor!r}: this build accepts only Berkeley",
+                        f'invalid V line vendor code: "{vendor}"'))
+            if level > 10:
+                problems.append(Problem(
+                    "syntax", where, 2,
+                    f"configuration level {level} is above 10, the highest sendmail "
+                    "8.13-8.18 supports: sendmail refuses the file",
+                    f"Warning: .cf version level ({level}) exceeds sendmail version "
+                    "functionality (10)"))
+        elif kind == "D":
+            name, value = _macro_def(body)
+            if name:
+                macros[name] = expand_macros(value, macros)
+                doc.macro_lines[name] = where
+        elif kind == "S":
+            seen_ruleset = True
+        elif kind == "R":
+            if not seen_ruleset:
+                problems.append(Problem(
+                    "syntax", where, 1,
+                    "a rewriting rule (R line) before any ruleset (S line)",
+                    f'missing valid ruleset for "{body}"'))
+            elif "\t" not in body:
+                problems.append(Problem(
+                    "syntax", where, 1,
+                    "the R line has no TAB between its left- and right-hand side",
+                    f'invalid rewrite line "{body}" (tab expected)'))
+        elif kind == "P":
+            if "=" not in body:
+                problems.append(Problem(
+                    "syntax", where, 1, "a P (precedence) line needs name=value",
+                    f'unknown configuration line "{body}"'))
+        elif kind == "O":
+            _read_option(ln, body, macros, doc)
+    return doc
+
+
+def _macro_def(body: str) -> tuple[str, str]:
+    rest = body[1:]
+    if rest.startswith("{"):
+        end = rest.find("}")
+        if end < 0:
+            return "", ""
+        return rest[1:end], rest[end + 1:]
+    if not rest:
+        return "", ""
+    return rest[0], rest[1:]
+
+
+def _read_option(ln: CfLine, body: str, macros: dict[str, str], doc: CfDocument) -> None:
+    where = ln.end_line
+    if ln.form == "option_tab":
+        doc.problems.append(Problem(
+            "syntax", where, 2,
+            "a TAB after O: sendmail reads the TAB as a one-letter option name and "
+            "refuses the file; write exactly one space: 'O Name=value'",
+            "readcf: unknown option name 0x9"))
+        return
+    if ln.form == "option_bare" or len(body) < 2:
+        doc.problems.append(Problem(
+            "syntax", where, 1, "an O line without an option", "readcf: unknown option name 0x0"))
+        return
+    if body[1] != " ":
+        # one-letter form: O<c><value>
+        rest = body[2:]
+        doc.options.append(OptionLine(
+            form="short", name=body[1], value=rest, expanded=expand_macros(rest, macros),
+            line=where, first_line=ln.line, column=2, value_column=3, raw_rest=body[1:]))
+        return
+    spec = body[2:]
+    eq = spec.find("=")
+    if eq < 0:
+        name, value = spec, ""
+    else:
+        name, value = spec[:eq], spec[eq + 1:]
+    # only spaces around '=' are removed
+    name_stripped = name.rstrip(" ")
+    value_col = 3 + (eq + 1 if eq >= 0 else len(spec))
+    vs = value.lstrip(" ")
+    value_col += len(value) - len(vs)
+    if name_stripped == "":
+        doc.problems.append(Problem(
+            "syntax", where, 3, "an option line without a name ('O =value')",
+            "readcf: null option name"))
+        return
+    sub = None
+    base = name_stripped
+    if "." in name_stripped:
+        base, sub = name_stripped.split(".", 1)
+    doc.options.append(OptionLine(
+        form="long", name=base, value=vs, expanded=expand_macros(vs, macros), line=where,
+        first_line=ln.line, column=3, value_column=value_col, sub=sub))

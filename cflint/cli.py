@@ -1,0 +1,290 @@
+"""Command line: ``cflint check``, ``cflint rules``, ``cflint rule CODE``.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or internal error
+(one line on stderr, never a traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+from .findings import LEVEL_RANK
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 as well; keep it to one line
+        raise UsageError(message)
+
+
+def _csv(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for v in values or []:
+        out.extend(x.strip() for x in v.split(",") if x.strip())
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cflint", description="Lint sendmail STARTTLS configurations.")
+    p.add_argument("--version", action="store_true", help="print the version and rule packs")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="lint sendmail.cf / submit.cf files or directories")
+    c.add_argument("paths", nargs="*", metavar="PATH",
+                   help="a .cf file, or a directory holding sendmail.cf and submit.cf "
+                        "(default /etc/mail, under --root if given)")
+    c.add_argument("--format", "-f", default="text", help="text (default), json, sarif")
+    c.add_argument("--output", "-o", help="write the report to this file instead of stdout")
+    c.add_argument("--root", help="re-base absolute paths under this directory "
+                                  "(a copied or mounted file system)")
+    c.add_argument("--select", action="append", metavar="CODES",
+                   help="only these rules (codes, prefixes such as CF1, or names)")
+    c.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
+    c.add_argument("--fail-on", choices=["error", "warning", "note", "never"],
+                   default="warning", help="lowest level that makes the exit code 1")
+    c.add_argument("--target-version", help="sendmail version to judge against, 8.13-8.18 "
+                                            "(default: from the cf header, else 8.17)")
+    c.add_argument("--vendor", choices=["upstream", "hpux"], default="upstream")
+    c.add_argument("--require-starttls", action="store_true",
+                   help="a config without any TLS option is an error, not a note")
+    c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
+    c.add_argument("--no-color", action="store_true", help="never colour text output")
+
+    r = sub.add_parser("rules", help="list every rule of every installed pack")
+    r.add_argument("--format", "-f", choices=["text", "json"], default="text")
+
+    d = sub.add_parser("rule", help="show one rule's documentation")
+    d.add_argument("code", help="rule code or name, e.g. CF101")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.version:
+            return _version()
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules(args)
+        if args.command == "rule":
+            return _rule(args)
+        build_parser().print_help(sys.stderr)
+        return EXIT_ERROR
+    except UsageError as e:
+        print(f"cflint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("cflint: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as e:  # the one clear line; never a traceback
+        from .engine import PluginError, RuleCrash
+
+        if isinstance(e, (PluginError, RuleCrash)):
+            print(f"cflint: error: {e}", file=sys.stderr)
+        else:
+            print(f"cflint: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        if os.environ.get("CFLINT_DEBUG"):
+            raise
+        return EXIT_ERROR
+
+
+def _engine():
+    from .engine import Engine
+
+    return Engine(disabled=_csv([os.environ.get("CFLINT_DISABLE_PLUGINS", "")]))
+
+
+def _version() -> int:
+    eng = _engine()
+    print(f"cflint {__version__}")
+    for name, dist in sorted(eng.packs.items()):
+        print(f"  rule pack {name}: {dist}")
+    return EXIT_CLEAN
+
+
+# ------------------------------------------------------------------- check
+
+
+def discover(paths: list[str], root: str | None):
+    """Group the inputs into installations: (mta path, msp path, display names)."""
+    from .fs import LiveFS, RootFS
+
+    fs = RootFS(root) if root else LiveFS()
+    if not paths:
+        paths = ["/etc/mail"]
+    groups: dict[str, dict[str, str]] = {}
+    display: dict[str, str] = {}
+    for given in paths:
+        path = given
+        if root:
+            absroot = os.path.realpath(root)
+            real = os.path.realpath(given) if os.path.exists(given) else given
+            if os.path.isabs(given) and real.startswith(absroot + os.sep) and \
+                    not fs.exists(given):
+                path = "/" + os.path.relpath(real, absroot)
+            elif not os.path.isabs(given):
+                path = "/" + given
+        if fs.is_dir(path):
+            found = False
+            for name, role in (("sendmail.cf", "mta"), ("submit.cf", "msp")):
+                p = os.path.join(path, name)
+                if fs.exists(p) or _is_entry(fs, p):
+                    groups.setdefault(os.path.normpath(path), {})[role] = p
+                    display[p] = _display(fs, p, os.path.join(given, name))
+                    found = True
+            if not found:
+                raise UsageError(f"{given}: no sendmail.cf or submit.cf in this directory")
+            continue
+        if not fs.exists(path) and not _is_entry(fs, path):
+            raise UsageError(f"{given}: no such file or directory")
+        from .model import path_role_msp
+
+        role = "msp" if path_role_msp(path) else "mta"
+        key = os.path.dirname(os.path.normpath(path)) or "."
+        slot = groups.setdefault(key, {})
+        if role in slot:  # two MTA configs in one directory: lint separately
+            key = path
+            slot = groups.setdefault(key, {})
+        slot[role] = path
+        display[path] = _display(fs, path, given)
+    return fs, [(g.get("mta"), g.get("msp")) for g in groups.values()], display
+
+
+def _display(fs, path: str, given: str) -> str:
+    """How a config is named in reports: as given; under --root, the host path relative
+    to the working directory when it lies below it (a checkout), else the in-tree path."""
+    if fs.root is None:
+        return os.path.normpath(given)
+    host = fs.describe(path)
+    rel = os.path.relpath(host)
+    return path if rel.startswith("..") else rel
+
+
+def _is_entry(fs, path: str) -> bool:
+    try:
+        fs.lstat(path)
+        return True
+    except OSError:
+        return False
+
+
+def _check(args) -> int:
+    from .engine import SelectionError
+    from .findings import Finding, Location, Report
+    from .model import Installation, Settings
+    from .sendmail.versions import VersionError, check_supported, parse_version
+
+    if args.root and not os.path.isdir(args.root):
+        raise UsageError(f"--root {args.root}: not a directory")
+    if args.target_version:
+        try:
+            check_supported(parse_version(args.target_version))
+        except VersionError as e:
+            raise UsageError(f"--target-version: {e}") from None
+    eng = _engine()
+    formats = {"text": "cflint.formats.text:render", "json": "cflint.formats.json:render",
+               "sarif": "cflint.formats.sarif:render"}
+    formats.update(eng.output_formats())
+    if args.format not in formats:
+        raise UsageError(f"unknown format {args.format!r} (choose from {', '.join(formats)})")
+    try:
+        rules = eng.select(_csv(args.select), _csv(args.ignore))
+    except SelectionError as e:
+        raise UsageError(str(e)) from None
+
+    fs, groups, display = discover(args.paths, args.root)
+    settings = Settings(require_starttls=args.require_starttls,
+                        target_version=args.target_version, vendor=args.vendor)
+    findings: list[Finding] = []
+    inputs: list[str] = []
+    for mta, msp in groups:
+        inst = Installation(fs, mta, msp, settings, display)
+        inputs.extend(inst.show(p) for p in (mta, msp) if p)
+        findings.extend(eng.run(inst, rules))
+    findings.sort(key=Finding.sort_key)
+
+    report = Report(findings=findings, rules=[r.meta for r in rules], inputs=inputs,
+                    tool_version=__version__, root=os.getcwd(),
+                    settings={"fail_on": args.fail_on})
+    from .formats import load
+
+    render = load(formats[args.format])
+    color = (args.format == "text" and not args.output and not args.no_color
+             and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    out = render(report, color=color, category=args.category)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(out)
+        except OSError as e:
+            raise UsageError(f"cannot write {args.output}: {e.strerror}") from None
+    else:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    if args.fail_on == "never":
+        return EXIT_CLEAN
+    threshold = LEVEL_RANK[args.fail_on]
+    return EXIT_FINDINGS if any(LEVEL_RANK[f.level] >= threshold for f in findings) \
+        else EXIT_CLEAN
+
+
+# ------------------------------------------------------------------- rules
+
+
+def _rules(args) -> int:
+    eng = _engine()
+    if args.format == "json":
+        import json
+
+        print(json.dumps([_meta_dict(r.meta) for r in eng.rules], indent=2))
+        return EXIT_CLEAN
+    width = max((len(r.meta.name) for r in eng.rules), default=10)
+    for r in eng.rules:
+        m = r.meta
+        print(f"{m.code}  {m.name:<{width}}  {m.level:<7}  {', '.join(m.impacts):<34}  "
+              f"{m.summary}")
+    return EXIT_CLEAN
+
+
+def _meta_dict(m) -> dict:
+    return {"code": m.code, "name": m.name, "level": m.level, "impacts": list(m.impacts),
+            "summary": m.summary, "rationale": m.rationale, "fix": m.fix,
+            "references": list(m.references), "versions": m.versions, "pack": m.pack,
+            "suppressible": m.suppressible}
+
+
+def rule_doc(m) -> str:
+    """A rule's documentation, from its metadata (the one source)."""
+    parts = [f"# {m.code} {m.name}", "", m.summary, "",
+             f"Level: {m.level}    Impacts: {', '.join(m.impacts)}    Versions: {m.versions}"
+             f"    Pack: {m.pack}", "", "## Why it matters", "", m.rationale, "",
+             "## Fix", "", m.fix, ""]
+    if m.bad_example:
+        parts += ["## Example", "", "Flagged:", "", *("    " + ln for ln in
+                                                       m.bad_example.splitlines()), ""]
+    if m.good_example:
+        parts += ["Not flagged:", "", *("    " + ln for ln in m.good_example.splitlines()),
+                  ""]
+    if m.references:
+        parts += ["## References", "", *(f"- {ref}" for ref in m.references), ""]
+    return "\n".join(parts)
+
+
+def _rule(args) -> int:
+    eng = _engine()
+    r = eng.rule(args.code)
+    if r is None:
+        raise UsageError(f"unknown rule {args.code!r} (see 'cflint rules')")
+    print(rule_doc(r.meta))
+    return EXIT_CLEAN

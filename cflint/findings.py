@@ -1,0 +1,125 @@
+"""Findings and rule metadata: the plain values that flow from rules to formatters.
+
+Nothing here does I/O. A formatter is a pure function of a :class:`Report`.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Mapping
+
+LEVELS = ("note", "warning", "error")
+LEVEL_RANK = {"none": 0, "note": 1, "warning": 2, "error": 3}
+
+IMPACTS = (
+    "daemon-fails",
+    "starttls-off",
+    "client-tls-degraded",
+    "verify-fails",
+    "secret-exposed",
+    "weak-crypto",
+    "config-error",
+    "hygiene",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file. ``path`` is the path as shown to the user (relative when the
+    input was given relatively); ``line``/``column`` are 1-based, or None for a whole file."""
+
+    path: str
+    line: int | None = None
+    column: int | None = None
+    end_column: int | None = None
+    note: str | None = None  # what this place is, for related locations
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    level: str
+    message: str
+    location: Location
+    impacts: tuple[str, ...]
+    fix: str | None = None
+    # A logical anchor that does not depend on line numbers (an option name, a file path,
+    # a certificate fingerprint): with code and path it makes the fingerprint.
+    anchor: str = ""
+    related: tuple[Location, ...] = ()
+    evidence: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        key = f"{self.code}|{self.location.path}|{self.anchor}"
+        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+    def sort_key(self):
+        loc = self.location
+        return (loc.path, loc.line or 0, loc.column or 0, self.code, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    """A rule's metadata, as data. Docs, ``cflint rule CODE`` and SARIF come from here."""
+
+    code: str
+    name: str
+    level: str
+    impacts: tuple[str, ...]
+    summary: str
+    rationale: str
+    fix: str
+    references: tuple[str, ...] = ()
+    versions: str = "8.13-8.18"
+    # Example configuration lines: what triggers the rule and what does not.
+    bad_example: str = ""
+    good_example: str = ""
+    security_severity: str | None = None
+    precision: str = "very-high"
+    tags: tuple[str, ...] = ()
+    suppressible: bool = True
+    pack: str = ""  # the distribution that registered it, filled in by the engine
+
+    @property
+    def all_tags(self) -> tuple[str, ...]:
+        tags = ["security", *self.impacts, *self.tags]
+        seen: list[str] = []
+        for t in tags:
+            if t not in seen:
+                seen.append(t)
+        return tuple(seen[:20])
+
+    @property
+    def default_security_severity(self) -> str:
+        if self.security_severity:
+            return self.security_severity
+        if "secret-exposed" in self.impacts or "daemon-fails" in self.impacts:
+            return "8.0"
+        if "starttls-off" in self.impacts:
+            return "7.5"
+        if self.level == "error":
+            return "6.5"
+        if self.level == "warning":
+            return "5.0"
+        return "2.0"
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything a formatter needs: findings, the rules that ran, and run facts."""
+
+    findings: list[Finding]
+    rules: list[RuleMeta]
+    inputs: list[str] = field(default_factory=list)
+    tool_version: str = ""
+    root: str | None = None  # directory relative paths are relative to, for SARIF %SRCROOT%
+    notifications: list[str] = field(default_factory=list)  # run-level problems
+    settings: Mapping[str, object] = field(default_factory=dict)
+    successful: bool = True
+
+    def counts(self) -> dict[str, int]:
+        out = {lvl: 0 for lvl in LEVELS}
+        for f in self.findings:
+            out[f.level] = out.get(f.level, 0) + 1
+        return out

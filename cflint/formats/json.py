@@ -1,0 +1,54 @@
+"""JSON output: a stable, versioned document (``"version": 1``)."""
+from __future__ import annotations
+
+import json
+
+from ..findings import Finding, Location, Report
+
+SCHEMA_VERSION = 1
+
+
+def _location(loc: Location) -> dict:
+    return {"path": loc.path, "line": loc.line, "column": loc.column, "note": loc.note}
+
+
+def _finding(f: Finding, names: dict[str, str]) -> dict:
+    loc = f.location
+    return {
+        "code": f.code,
+        "name": names.get(f.code),
+        "level": f.level,
+        "message": f.message,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "impacts": list(f.impacts),
+        "fix": f.fix,
+        "fingerprint": f.fingerprint,
+        "anchor": f.anchor,
+        "related": [_location(r) for r in f.related],
+        "evidence": {k: v for k, v in f.evidence},
+    }
+
+
+def document(report: Report) -> dict:
+    """The JSON document as a dict (findings in the order given: the engine sorts)."""
+    names: dict[str, str] = {}
+    for r in report.rules:
+        names.setdefault(r.code, r.name)
+    counts = report.counts()
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "cflint", "version": report.tool_version},
+        "findings": [_finding(f, names) for f in report.findings],
+        "summary": {
+            "errors": counts.get("error", 0),
+            "warnings": counts.get("warning", 0),
+            "notes": counts.get("note", 0),
+            "files": len(report.inputs),
+        },
+    }
+
+
+def render(report: Report, **_options: object) -> str:
+    return json.dumps(document(report), indent=2) + "\n"

@@ -1,0 +1,290 @@
+"""SARIF 2.1.0 output for GitHub code scanning and other viewers.
+
+Built with the ``sarif-om`` object model and serialized by :func:`to_sarif` (not
+``jschema_to_python.to_json``, which drops an explicit ``level="warning"``; see
+linter-conventions §4). Deterministic: no timestamps; absolute paths only where the
+findings (or ``report.root``, for ``originalUriBaseIds``) carry them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+import attr
+import sarif_om as om
+
+from ..findings import Finding, Location, Report, RuleMeta
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+TOOL_NAME = "cflint"  # keys GitHub's categories: never change it
+INFORMATION_URI = "https://github.com/cflint/cflint"  # placeholder: set the project's real URL
+SRCROOT = "%SRCROOT%"
+DEFAULT_CATEGORY = "cflint/"
+MAX_DESCRIPTION = 1024
+MAX_TAGS = 20
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation", "none": "recommendation"}
+
+# Written even when equal to the attrs default: an absent result level means "the rule's
+# default level", not "warning".
+ALWAYS = frozenset({"level"})
+
+
+# --------------------------------------------------------------------------- serializer
+
+def to_sarif(obj):
+    """Serialize a sarif-om object tree to plain JSON values.
+
+    Walks ``attr.fields``, renames to the schema's property names, drops ``None`` and
+    attrs defaults (except ``level``) and keeps ``__dict__`` extras (PropertyBag keys such
+    as ``security-severity``)."""
+    if isinstance(obj, (list, tuple)):
+        return [to_sarif(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: to_sarif(v) for k, v in obj.items() if v is not None}
+    if not attr.has(type(obj)):
+        return obj
+    out: dict = {}
+    declared: set[str] = set()
+    for f in attr.fields(type(obj)):
+        declared.add(f.name)
+        value = getattr(obj, f.name)
+        if isinstance(f.default, attr.Factory):  # type: ignore[arg-type]
+            default = f.default.factory(obj) if f.default.takes_self else f.default.factory()
+        else:
+            default = f.default
+        if value is None:
+            continue
+        if f.name not in ALWAYS and default is not attr.NOTHING and type(value) is type(default) and value == default:
+            continue
+        out[f.metadata.get("schema_property_name", f.name)] = to_sarif(value)
+    for key, value in getattr(obj, "__dict__", {}).items():
+        if key not in declared and value is not None:
+            out[key] = to_sarif(value)
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
+    """Cut ``text`` to at most ``limit`` characters: after the last whole sentence that
+    fits, else at a word boundary marked with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]  # a sentence may end exactly at the limit
+    sentence = max(head.rfind(". "), head.rfind(".\n"))
+    if sentence > limit // 2:
+        return head[: sentence + 1]
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" \t\n,;:-") + "…"
+
+
+def artifact_location(path: str) -> om.ArtifactLocation:
+    """Relative paths → percent-encoded POSIX URI under %SRCROOT%; absolute → file:// URI."""
+    p = Path(path)
+    if p.is_absolute():
+        return om.ArtifactLocation(uri=p.as_uri())
+    posix = PurePosixPath(path).as_posix()  # also drops "./" and doubled slashes
+    return om.ArtifactLocation(uri=quote(posix, safe="/"), uri_base_id=SRCROOT)
+
+
+def _region(loc: Location, *, primary: bool) -> om.Region | None:
+    if loc.line is None or loc.line < 1:
+        if not primary:
+            return None
+        # GitHub needs a startLine; a whole-file finding sits on line 1 (no column).
+        return om.Region(start_line=1)
+    region = om.Region(start_line=loc.line)
+    if loc.column is not None and loc.column >= 1:
+        region.start_column = loc.column
+    return region
+
+
+def _physical(loc: Location, *, primary: bool) -> om.PhysicalLocation:
+    return om.PhysicalLocation(artifact_location=artifact_location(loc.path), region=_region(loc, primary=primary))
+
+
+def _bag(tags=None, **extras) -> om.PropertyBag:
+    bag = om.PropertyBag(tags=tags)
+    for key, value in extras.items():
+        if value is not None:
+            bag.__dict__[key] = value
+    return bag
+
+
+_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:'\"]")
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
+
+
+def _md_reference(ref: str) -> str:
+    m = _URL.search(ref)
+    if not m:
+        return _md_escape(ref)
+    url = m.group(0)
+    label = (ref[: m.start()] + ref[m.end():]).strip().strip("<>()[]:,;- ").strip()
+    return f"[{_md_escape(label)}]({url})" if label else f"<{url}>"
+
+
+def _fence(code: str) -> str:
+    ticks = "```"
+    while ticks in code:
+        ticks += "`"
+    return f"{ticks}\n{code.rstrip()}\n{ticks}"
+
+
+def help_text(rule: RuleMeta) -> str:
+    parts = [rule.summary.strip()]
+    if rule.rationale.strip():
+        parts.append(rule.rationale.strip())
+    if rule.fix.strip():
+        parts.append("Fix: " + rule.fix.strip())
+    if rule.bad_example.strip():
+        parts.append("Triggers the rule:\n" + _indent(rule.bad_example))
+    if rule.good_example.strip():
+        parts.append("Does not trigger it:\n" + _indent(rule.good_example))
+    if rule.references:
+        parts.append("References:\n" + "\n".join(f"- {r}" for r in rule.references))
+    return "\n\n".join(p for p in parts if p)
+
+
+def _indent(block: str) -> str:
+    return "\n".join(("    " + ln) if ln.strip() else "" for ln in block.strip("\n").splitlines())
+
+
+def help_markdown(rule: RuleMeta) -> str:
+    parts = [f"**{_md_escape(rule.summary.strip())}**" if rule.summary.strip() else f"**{rule.code}**"]
+    if rule.rationale.strip():
+        parts.append(rule.rationale.strip())
+    if rule.impacts:
+        parts.append("Impact: " + ", ".join(f"`{i}`" for i in rule.impacts) + f" (sendmail {rule.versions}).")
+    if rule.fix.strip():
+        parts.append("## Fix\n\n" + rule.fix.strip())
+    if rule.bad_example.strip():
+        parts.append("## Example that triggers the rule\n\n" + _fence(rule.bad_example.strip("\n")))
+    if rule.good_example.strip():
+        parts.append("## Example that does not\n\n" + _fence(rule.good_example.strip("\n")))
+    if rule.references:
+        parts.append("## References\n\n" + "\n".join(f"- {_md_reference(r)}" for r in rule.references))
+    return "\n\n".join(parts)
+
+
+def sorted_rules(rules) -> list[RuleMeta]:
+    """Rules by code, one entry per code (the first given wins)."""
+    seen: dict[str, RuleMeta] = {}
+    for r in rules:
+        seen.setdefault(r.code, r)
+    return [seen[c] for c in sorted(seen)]
+
+
+# --------------------------------------------------------------------------- builders
+
+def reporting_descriptor(rule: RuleMeta) -> om.ReportingDescriptor:
+    short = clip(rule.summary or rule.name or rule.code)
+    return om.ReportingDescriptor(
+        id=rule.code,
+        name=rule.name[:255] or None,
+        short_description=om.MultiformatMessageString(text=short),
+        full_description=om.MultiformatMessageString(text=clip(rule.rationale or short)),
+        help=om.MultiformatMessageString(text=help_text(rule), markdown=help_markdown(rule)),
+        default_configuration=om.ReportingConfiguration(level=rule.level),
+        properties=_bag(
+            tags=list(rule.all_tags[:MAX_TAGS]),
+            precision=rule.precision,
+            **{
+                "security-severity": rule.default_security_severity,
+                "problem.severity": PROBLEM_SEVERITY.get(rule.level, "warning"),
+            },
+        ),
+    )
+
+
+def result(f: Finding, rule_index: int) -> om.Result:
+    related = None
+    if f.related:
+        related = [
+            om.Location(
+                id=i,
+                physical_location=_physical(loc, primary=False),
+                message=om.Message(text=loc.note) if loc.note else None,
+            )
+            for i, loc in enumerate(f.related, start=1)
+        ]
+    fp = f.fingerprint
+    return om.Result(
+        rule_id=f.code,
+        rule_index=rule_index,
+        level=f.level,
+        message=om.Message(text=f.message),
+        locations=[om.Location(physical_location=_physical(f.location, primary=True))],
+        related_locations=related,
+        partial_fingerprints={"primaryLocationLineHash": fp, "cflint/v1": fp},
+        properties=_bag(
+            impact=list(f.impacts),
+            evidence={k: v for k, v in f.evidence} if f.evidence else None,
+            fix=f.fix or None,
+        ),
+    )
+
+
+def build(report: Report, category: str | None = None, information_uri: str = INFORMATION_URI) -> om.SarifLog:
+    rules = sorted_rules(report.rules)
+    index = {r.code: i for i, r in enumerate(rules)}
+    missing = sorted({f.code for f in report.findings if f.code not in index})
+    if missing:
+        raise ValueError(f"findings with codes not in report.rules: {', '.join(missing)}")
+
+    driver = om.ToolComponent(
+        name=TOOL_NAME,
+        semantic_version=report.tool_version or None,
+        information_uri=information_uri or None,
+        rules=[reporting_descriptor(r) for r in rules],
+    )
+    invocation = om.Invocation(execution_successful=bool(report.successful))
+    if report.notifications:
+        invocation.tool_execution_notifications = [
+            om.Notification(message=om.Message(text=n), level="error") for n in report.notifications
+        ]
+    run = om.Run(
+        tool=om.Tool(driver=driver),
+        automation_details=om.RunAutomationDetails(id=_automation_id(category)),
+        column_kind="unicodeCodePoints",
+        invocations=[invocation],
+        results=[result(f, index[f.code]) for f in report.findings],
+    )
+    if report.root and Path(report.root).is_absolute():
+        root_uri = Path(report.root).as_uri()
+        if not root_uri.endswith("/"):
+            root_uri += "/"
+        run.original_uri_base_ids = {SRCROOT: om.ArtifactLocation(uri=root_uri)}
+    return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SCHEMA_URI)
+
+
+def _automation_id(category: str | None) -> str:
+    if not category:
+        return DEFAULT_CATEGORY
+    return category if category.endswith("/") else category + "/"
+
+
+def document(report: Report, category: str | None = None, **options) -> dict:
+    doc = to_sarif(build(report, category=category, **options))
+    # Schema order for the top-level keys, for readers of the raw file.
+    return {k: doc[k] for k in ("$schema", "version", "runs") if k in doc} | doc
+
+
+def render(
+    report: Report,
+    category: str | None = None,
+    information_uri: str = INFORMATION_URI,
+    **_options: object,  # options meant for other formats (``color``) are ignored
+) -> str:
+    doc = document(report, category=category, information_uri=information_uri)
+    return json.dumps(doc, indent=2) + "\n"

@@ -1,0 +1,319 @@
+"""The model: one :class:`Installation` joins what sendmail would join.
+
+It holds the MTA config (sendmail.cf), the MSP config (submit.cf) when present, the
+target (version, vendor), and a read-only file-system view through which every
+referenced file is read, lazily and once. Rules read only through it.
+"""
+from __future__ import annotations
+
+import os
+import stat as stat_mod
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator
+
+from .cf.parser import CfDocument, OptionLine, parse
+from .fs import EscapeError, FsError, LiveFS, NotRegularError, TooLargeError
+from .sendmail import options as optdata
+from .sendmail.versions import DEFAULT, Target, Version, clamp, parse_version, VersionError
+
+CONFIG_SIZE_LIMIT = 64 * 1024 * 1024
+
+# How an option name resolved against the target's option table.
+EXACT, ABBREV, SHORT = "exact", "abbrev", "short"
+AMBIGUOUS, UNKNOWN, NOT_IN_TARGET, COMPILED_OUT, SHORT_UNKNOWN = (
+    "ambiguous", "unknown", "not-in-target", "compiled-out", "short-unknown")
+APPLIED = frozenset({EXACT, ABBREV, SHORT})
+FATAL = frozenset({AMBIGUOUS, UNKNOWN, NOT_IN_TARGET, COMPILED_OUT, SHORT_UNKNOWN})
+
+
+@dataclass(slots=True)
+class Setting:
+    """An O line with its name resolved the way setoption() resolves it."""
+
+    opt: OptionLine
+    status: str
+    spec: optdata.OptionSpec | None = None
+    candidates: tuple[str, ...] = ()
+    # for the one-letter form: the long option the author probably meant
+    meant: optdata.OptionSpec | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name if self.spec else self.opt.name
+
+    @property
+    def value(self) -> str:
+        return self.opt.expanded
+
+    @property
+    def line(self) -> int:
+        return self.opt.line
+
+    @property
+    def key(self) -> tuple[str, str]:
+        sub = (self.opt.sub or "").lower() if self.spec and self.spec.suboptions else ""
+        return (self.name, sub)
+
+
+@dataclass(slots=True)
+class InputProblem:
+    path: str
+    message: str
+    line: int | None = None
+
+
+class OptionTable:
+    """The options of one target, with sendmail's name matching."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        self.by_name = optdata.options_for(target.version, target.build_flags, target.vendor)
+        self.names = sorted(self.by_name)
+        self.known = optdata.all_known()
+
+    def resolve(self, name: str) -> tuple[str, optdata.OptionSpec | None, tuple[str, ...]]:
+        low = name.lower()
+        spec = self.by_name.get(low)
+        if spec is not None:
+            return EXACT, spec, ()
+        matches = [self.by_name[n] for n in self.names if n.startswith(low)] if low else []
+        if len(matches) == 1:
+            return ABBREV, matches[0], ()
+        if len(matches) > 1:
+            return AMBIGUOUS, None, tuple(m.name for m in matches)
+        other = self.known.get(low)
+        if other is not None:
+            if other.since > self.target.version or (
+                    other.until is not None and other.until <= self.target.version):
+                return NOT_IN_TARGET, other, ()
+            return COMPILED_OUT, other, ()
+        return UNKNOWN, None, ()
+
+    def short(self, letter: str) -> optdata.OptionSpec | None:
+        long = optdata.SHORT_OPTIONS.get(letter)
+        if long is None:
+            return None
+        return self.by_name.get(long.lower())
+
+
+def resolve_settings(doc: CfDocument, table: OptionTable) -> list[Setting]:
+    out: list[Setting] = []
+    for opt in doc.options:
+        if opt.form == "short":
+            spec = table.short(opt.name)
+            meant = _meant_long(opt.raw_rest, table)
+            if spec is None:
+                out.append(Setting(opt, SHORT_UNKNOWN, None, meant=meant))
+            else:
+                out.append(Setting(opt, SHORT, spec, meant=meant))
+            continue
+        status, spec, cands = table.resolve(opt.name)
+        out.append(Setting(opt, status, spec, cands))
+    return out
+
+
+def _meant_long(rest: str, table: OptionTable) -> optdata.OptionSpec | None:
+    """``OServerCertFile=/x`` -> the ServerCertFile spec (the name before '=' or space)."""
+    name = rest.split("=", 1)[0].split(" ", 1)[0].split(".", 1)[0]
+    if len(name) < 3:
+        return None
+    status, spec, _ = table.resolve(name)
+    if status in (EXACT, ABBREV) and spec is not None and len(spec.name) > 1:
+        return spec
+    if status in (NOT_IN_TARGET, COMPILED_OUT):
+        return spec
+    return None
+
+
+class CfConfig:
+    """One parsed configuration file (sendmail.cf or submit.cf)."""
+
+    def __init__(self, path: str, role: str, text: str, target: Target):
+        self.path = path          # as displayed
+        self.role = role          # "mta" or "msp"
+        self.text = text
+        self.doc = parse(text)
+        self.table = OptionTable(target)
+        self.settings = resolve_settings(self.doc, self.table)
+
+    @property
+    def problems(self):
+        return self.doc.problems
+
+    def applied(self) -> Iterator[Setting]:
+        for s in self.settings:
+            if s.status in APPLIED:
+                yield s
+
+    def all(self, name: str) -> list[Setting]:
+        """Every applied line of an option, in file order."""
+        return [s for s in self.settings if s.status in APPLIED and s.spec.name == name]
+
+    def get(self, name: str) -> Setting | None:
+        """The line that takes effect for a last-wins option."""
+        found = self.all(name)
+        return found[-1] if found else None
+
+    def value(self, name: str) -> str | None:
+        s = self.get(name)
+        return s.value if s else None
+
+    def has_any_tls(self) -> bool:
+        return any(s.spec.tls for s in self.applied())
+
+    def line_of(self, name: str) -> int:
+        s = self.get(name)
+        if s:
+            return s.line
+        return self.doc.version_line or 1
+
+
+@dataclass
+class Settings:
+    require_starttls: bool = False
+    target_version: str | None = None
+    vendor: str = "upstream"
+
+
+class Installation:
+    """An installation: the MTA config, the MSP config, the target, the file view."""
+
+    def __init__(self, fs: LiveFS, mta_path: str | None, msp_path: str | None,
+                 settings: Settings, display: dict[str, str] | None = None):
+        self.fs = fs
+        self.settings = settings
+        self.input_problems: list[InputProblem] = []
+        self.display = display or {}
+        texts: dict[str, str] = {}
+        for p in (mta_path, msp_path):
+            if p is None:
+                continue
+            t = self._read_config(p)
+            if t is not None:
+                texts[p] = t
+        self.target = self._target(texts.get(mta_path) or texts.get(msp_path))
+        self.configs: list[CfConfig] = []
+        self.mta = self.msp = None
+        if mta_path in texts:
+            self.mta = CfConfig(self.show(mta_path), "mta", texts[mta_path], self.target)
+            self.configs.append(self.mta)
+        if msp_path in texts:
+            self.msp = CfConfig(self.show(msp_path), "msp", texts[msp_path], self.target)
+            self.configs.append(self.msp)
+
+    def show(self, path: str) -> str:
+        return self.display.get(path, path)
+
+    def _read_config(self, path: str) -> str | None:
+        try:
+            st = self.fs.stat(path)
+            if not stat_mod.S_ISREG(st.st_mode):
+                kind = _file_kind(st.st_mode)
+                self.input_problems.append(InputProblem(
+                    self.show(path), f"{kind} where a configuration file was expected; "
+                    "it was not opened"))
+                return None
+            data = self.fs.read(path, CONFIG_SIZE_LIMIT)
+        except EscapeError as e:
+            self.input_problems.append(InputProblem(self.show(path), str(e)))
+            return None
+        except TooLargeError as e:
+            self.input_problems.append(InputProblem(self.show(path), str(e)))
+            return None
+        except NotRegularError as e:
+            self.input_problems.append(InputProblem(self.show(path), str(e)))
+            return None
+        except OSError as e:
+            self.input_problems.append(InputProblem(
+                self.show(path), f"cannot read: {e.strerror or e}"))
+            return None
+        return data.decode("utf-8", "surrogateescape")
+
+    def _target(self, text: str | None) -> Target:
+        vendor = self.settings.vendor
+        flags = optdata.BUILD_PROFILES.get(vendor, optdata.DEBIAN_BUILD_FLAGS)
+        if self.settings.target_version:
+            v = parse_version(self.settings.target_version)
+            return Target(v, vendor, "cli", flags)
+        if vendor == "hpux":
+            return Target((8, 13, 3), vendor, "vendor", flags)
+        if text is not None:
+            from .cf.parser import header_version
+
+            hv = header_version(text)
+            if hv:
+                try:
+                    return Target(clamp(parse_version(hv)), vendor, "header", flags)
+                except VersionError:
+                    pass
+        return Target(DEFAULT, vendor, "default", flags)
+
+    # -------- users and groups (the linted tree's etc/passwd, else the host)
+
+    @cached_property
+    def _passwd(self) -> tuple[dict[str, int], dict[str, int]] | None:
+        if self.fs.root is None:
+            return None
+        users: dict[str, int] = {}
+        groups: dict[str, int] = {}
+        for path, table in (("/etc/passwd", users), ("/etc/group", groups)):
+            try:
+                data = self.fs.read(path, 8 * 1024 * 1024).decode("utf-8", "replace")
+            except OSError:
+                return None
+            for line in data.splitlines():
+                f = line.split(":")
+                if len(f) >= 3 and f[0] and not f[0].startswith("#"):
+                    try:
+                        table[f[0]] = int(f[2])
+                    except ValueError:
+                        pass
+        return users, groups
+
+    @property
+    def names_source(self) -> str:
+        return "the linted tree's /etc/passwd" if self._passwd else "this host"
+
+    def user_exists(self, name: str) -> bool:
+        if self._passwd:
+            return name in self._passwd[0]
+        import pwd
+
+        try:
+            pwd.getpwnam(name)
+            return True
+        except KeyError:
+            return False
+
+    def group_exists(self, name: str) -> bool:
+        if self._passwd:
+            return name in self._passwd[1]
+        import grp
+
+        try:
+            grp.getgrnam(name)
+            return True
+        except KeyError:
+            return False
+
+
+def _file_kind(mode: int) -> str:
+    if stat_mod.S_ISDIR(mode):
+        return "a directory"
+    if stat_mod.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat_mod.S_ISSOCK(mode):
+        return "a socket"
+    if stat_mod.S_ISCHR(mode) or stat_mod.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def is_defined_path(value: str | None) -> bool:
+    """tls.c tls_ok_f(): a path counts only if non-empty and absolute."""
+    return bool(value) and value.startswith("/")
+
+
+def path_role_msp(path: str) -> bool:
+    return "submit" in os.path.basename(path).lower()

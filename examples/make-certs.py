@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Regenerate the example installations' certificates and keys (test material only).
+
+    python examples/make-certs.py
+
+Writes, for examples/good and examples/broken, etc/mail/tls/: ca.crt, server.crt/.key,
+client.crt/.key, and certs/ca.crt (the CA directory). The keys are throw-away test keys
+made for these examples; they protect nothing. Certificates are valid from 2026-01-01
+for 10 years, so the examples do not start failing on a future date.
+"""
+import datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+HERE = Path(__file__).resolve().parent
+START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+END = START + datetime.timedelta(days=3650)
+
+
+def name(cn):
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "cflint examples"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def key():
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def pem_key(k):
+    return k.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                           serialization.NoEncryption())
+
+
+def build(subject, issuer, pub, signer, ca=False, eku=None, san=None, serial=1):
+    b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+         .public_key(pub).serial_number(serial).not_valid_before(START)
+         .not_valid_after(END)
+         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if eku:
+        b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+    if san:
+        b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(san)]), critical=False)
+    return b.sign(signer, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+
+def main():
+    for example in ("good", "broken"):
+        tls = HERE / example / "etc" / "mail" / "tls"
+        (tls / "certs").mkdir(parents=True, exist_ok=True)
+        ca_key = key()
+        ca_name = name(f"cflint example CA ({example})")
+        ca = build(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True, serial=1)
+        (tls / "ca.crt").write_bytes(ca)
+        (tls / "certs" / "ca.crt").write_bytes(ca)
+        for i, (role, eku) in enumerate((("server", ExtendedKeyUsageOID.SERVER_AUTH),
+                                         ("client", ExtendedKeyUsageOID.CLIENT_AUTH)), 2):
+            k = key()
+            cert = build(name(f"mail.example.test ({role})"), ca_name, k.public_key(), ca_key,
+                         eku=[eku], san="mail.example.test", serial=i)
+            (tls / f"{role}.crt").write_bytes(cert)
+            (tls / f"{role}.key").write_bytes(pem_key(k))
+
+
+if __name__ == "__main__":
+    main()

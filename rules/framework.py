@@ -1,0 +1,312 @@
+"""Framework rules (CF0xx): what sendmail's config reader rejects or reads otherwise."""
+from __future__ import annotations
+
+import difflib
+
+from cflint.api import Location, Rule, RuleMeta
+from cflint.model import (ABBREV, AMBIGUOUS, COMPILED_OUT, NOT_IN_TARGET, SHORT,
+                          SHORT_UNKNOWN, UNKNOWN)
+from cflint.sendmail import options as optdata
+from cflint.sendmail.versions import fmt
+
+SENDMAIL_DOCS = "sendmail Installation and Operation Guide (op.me), section 5 'The Configuration File'"
+
+
+def loc(cfg, line: int | None, column: int | None = None) -> Location:
+    return Location(cfg.path, line, column)
+
+
+def did_you_mean(word: str, choices, n: int = 3) -> str:
+    low = {c.lower(): c for c in choices}
+    hits = difflib.get_close_matches(word.lower(), list(low), n=n, cutoff=0.72)
+    if not hits:
+        return ""
+    return " Did you mean " + " or ".join(low[h] for h in hits) + "?"
+
+
+class ParseError(Rule):
+    meta = RuleMeta(
+        code="CF001", name="parse-error", level="error", impacts=("daemon-fails",),
+        summary="A line sendmail's config reader rejects",
+        rationale=(
+            "sendmail reads its configuration at every start and exits with status 70 "
+            "(EX_CONFIG) on a line it cannot read, so the daemon does not start and no "
+            "mail flows at all. Typical causes are an unknown line type (a lowercase 'o', "
+            "an indented line with nothing to continue), 'O' followed by a TAB or two "
+            "spaces, 'O =value' without a name, a bad V line, and an R line without its "
+            "TAB or before any S line."),
+        fix="Correct the line as the message says; run 'sendmail -bt -C FILE </dev/null' "
+            "to see sendmail's own verdict.",
+        references=(SENDMAIL_DOCS, "sendmail readcf.c readcf()"),
+        bad_example="o ServerCertFile=/etc/mail/tls/server.crt",
+        good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+        suppressible=False,
+    )
+
+    def check(self, model):
+        for cfg in model.configs:
+            for p in cfg.problems:
+                if p.kind != "syntax":
+                    continue
+                yield self.finding(
+                    loc(cfg, p.line, p.column),
+                    f"{p.message}. sendmail says: \"{p.sendmail}\" and refuses the file.",
+                    fix="Fix or remove this line, then rebuild (make -C /etc/mail) and check "
+                        "with 'sendmail -bt -C FILE </dev/null'.",
+                    anchor=f"line:{p.sendmail}")
+
+
+class InputUnreadable(Rule):
+    meta = RuleMeta(
+        code="CF012", name="input-unreadable", level="error", impacts=("config-error",),
+        summary="An input that cannot be read as what it claims",
+        rationale=(
+            "A configuration cflint cannot read is not linted; a gate must not turn green "
+            "because of it. This covers files without read permission, FIFOs, sockets and "
+            "devices where a configuration was expected (never opened, so cflint cannot "
+            "hang), files over the size limit, and links that would leave --root."),
+        fix="Give cflint a readable regular file (run it with the privileges needed, or "
+            "copy the configuration out), or fix the link.",
+        references=("cflint documentation: inputs",),
+        bad_example="cflint check /run/fifo.cf    # a FIFO",
+        good_example="cflint check /etc/mail/sendmail.cf",
+        suppressible=False,
+    )
+
+    def check(self, model):
+        for p in model.input_problems:
+            yield self.finding(Location(p.path, p.line or 1),
+                               f"{p.message}: the file was not linted.",
+                               fix=self.meta.fix, anchor="input")
+
+
+class UnknownOption(Rule):
+    meta = RuleMeta(
+        code="CF002", name="unknown-option", level="error", impacts=("daemon-fails",),
+        summary="An option name the target sendmail does not know",
+        rationale=(
+            "An unknown option name is fatal: sendmail prints 'readcf: unknown option "
+            "name X' and exits with status 70, so the daemon does not start. Typos, "
+            "'UseTLS' (an HP-UX vendor option) and options compiled out of the build (DANE, "
+            "FIPSMode, ClientCACertFile on Debian) all count."),
+        fix="Correct the name (see the suggestion) or remove the line.",
+        references=(SENDMAIL_DOCS, "sendmail readcf.c setoption()"),
+        bad_example="O ServerCertFiel=/etc/mail/tls/server.crt",
+        good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+    )
+
+    def check(self, model):
+        for cfg in model.configs:
+            names = [s.name for s in optdata.options_for(
+                model.target.version, model.target.build_flags, model.target.vendor).values()]
+            for s in cfg.settings:
+                o = s.opt
+                if s.status == UNKNOWN:
+                    shown = o.name
+                    if o.name.lower() == "usetls":
+                        why = (" 'UseTLS' exists only in HP's sendmail 8.13.3 build for HP-UX; "
+                               "upstream sendmail turns STARTTLS on through the certificate, key "
+                               "and CA options. Use --vendor hpux if this file is for HP-UX.")
+                    elif o.name.startswith(" "):
+                        why = (" The name starts with a space: write exactly one space after "
+                               "'O'.")
+                    else:
+                        why = did_you_mean(o.name, names)
+                    yield self.finding(
+                        loc(cfg, o.line, o.column),
+                        f"unknown option name {shown!r} for {model.target.label}: sendmail "
+                        f"says \"readcf: unknown option name {shown}\" and does not start."
+                        + why,
+                        fix="Remove the line or correct the option name.",
+                        anchor=f"option:{o.name.lower()}")
+                elif s.status == COMPILED_OUT:
+                    yield self.finding(
+                        loc(cfg, o.line, o.column),
+                        f"option {s.spec.name} exists only in sendmail builds with "
+                        f"{s.spec.build}, which the target ({model.target.label}, as Debian "
+                        f"builds it) lacks: sendmail says \"readcf: unknown option name "
+                        f"{o.name}\" and does not start.",
+                        fix=f"Remove the {s.spec.name} line, or build sendmail with "
+                            f"{s.spec.build}.",
+                        anchor=f"option:{o.name.lower()}")
+                elif s.status == SHORT_UNKNOWN and s.meant is None:
+                    code = f"0x{ord(o.name):x}"
+                    yield self.finding(
+                        loc(cfg, o.line, o.column),
+                        f"one-letter option {o.name!r} does not exist: sendmail says "
+                        f"\"readcf: unknown option name {code}\" and does not start.",
+                        fix="Use the long form with one space: 'O Name=value'.",
+                        anchor=f"short:{o.name}")
+
+
+class OneLetterTrap(Rule):
+    meta = RuleMeta(
+        code="CF003", name="one-letter-option-trap", level="error", impacts=("config-error",),
+        summary="'OName=value' without a space is read as a one-letter option",
+        rationale=(
+            "Without a space after 'O', sendmail reads the next character as a one-letter "
+            "option name: 'OServerCertFile=/x' silently sets StatusFile (S) to "
+            "'erverCertFile=/x', and the TLS setting is lost without any message. Some "
+            "letters do not exist ('ODHParameters=', 'ODontBlameSendmail='): then sendmail "
+            "says 'unknown option name 0x44' and does not start."),
+        fix="Insert one space after 'O': 'O ServerCertFile=/x'.",
+        references=(SENDMAIL_DOCS, "sendmail readcf.c setoption()"),
+        bad_example="OServerCertFile=/etc/mail/tls/server.crt",
+        good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+    )
+
+    def check(self, model):
+        for cfg in model.configs:
+            for s in cfg.settings:
+                if s.opt.form != "short" or s.meant is None:
+                    continue
+                o = s.opt
+                fixed = f"O {o.raw_rest}"
+                if s.status == SHORT_UNKNOWN:
+                    yield self.finding(
+                        loc(cfg, o.line, 2),
+                        f"'O{o.raw_rest[:40]}' has no space after 'O', so sendmail reads "
+                        f"{o.name!r} as a one-letter option, which does not exist: it says "
+                        f"\"readcf: unknown option name 0x{ord(o.name):x}\" and does not start.",
+                        impacts=("daemon-fails",), fix=f"Write: {fixed}",
+                        anchor=f"trap:{s.meant.name}")
+                else:
+                    yield self.finding(
+                        loc(cfg, o.line, 2),
+                        f"'O{o.raw_rest[:40]}' has no space after 'O': sendmail silently sets "
+                        f"the one-letter option {o.name} ({s.spec.name}) to {o.value[:40]!r}, "
+                        f"and {s.meant.name} is not set at all.",
+                        fix=f"Write: {fixed}", anchor=f"trap:{s.meant.name}")
+
+
+class AbbreviatedOption(Rule):
+    meta = RuleMeta(
+        code="CF004", name="abbreviated-option", level="warning", impacts=("hygiene",),
+        summary="An abbreviated option name (ambiguous ones are fatal)",
+        rationale=(
+            "sendmail accepts a unique prefix of an option name with the notice 'Option X "
+            "used as abbreviation for Y'. It works until a later release adds an option "
+            "with the same prefix; an ambiguous prefix is fatal today ('readcf: ambiguous "
+            "option name CACert (matches CACertFile and CACertPath)')."),
+        fix="Write the full option name.",
+        references=(SENDMAIL_DOCS,),
+        bad_example="O ServerCert=/etc/mail/tls/server.crt",
+        good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+    )
+
+    def check(self, model):
+        for cfg in model.configs:
+            for s in cfg.settings:
+                o = s.opt
+                if s.status == ABBREV and o.form == "long":
+                    yield self.finding(
+                        loc(cfg, o.line, o.column),
+                        f"{o.name!r} is an abbreviation of {s.spec.name}: sendmail accepts it "
+                        f"(\"Option {o.name} used as abbreviation for {s.spec.name}\"), but a "
+                        "later option with the same prefix would make it ambiguous and fatal.",
+                        fix=f"Write: O {s.spec.name}={o.value}",
+                        anchor=f"option:{o.name.lower()}")
+                elif s.status == AMBIGUOUS:
+                    c = s.candidates
+                    matches = " and ".join(c) if len(c) <= 2 else ", ".join(c)
+                    yield self.finding(
+                        loc(cfg, o.line, o.column),
+                        f"{o.name!r} is an ambiguous abbreviation: sendmail says \"readcf: "
+                        f"ambiguous option name {o.name} (matches {matches})\" and does not "
+                        "start.",
+                        level="error", impacts=("daemon-fails",),
+                        fix="Write the full name: " + " or ".join(f"O {n}={o.value}" for n in c[:3]),
+                        anchor=f"option:{o.name.lower()}")
+
+
+class DuplicateOption(Rule):
+    meta = RuleMeta(
+        code="CF005", name="duplicate-option", level="warning", impacts=("config-error",),
+        summary="A last-wins option set more than once",
+        rationale=(
+            "For path, string, number and boolean options the last line wins, silently. "
+            "A second ServerKeyFile line far below the first decides what sendmail loads; "
+            "a bad one disables STARTTLS even though the first was right. Options that "
+            "accumulate (DontBlameSendmail, TLSSrvOptions, the SSL options, "
+            "DaemonPortOptions) are not reported."),
+        fix="Keep one line per option.",
+        references=(SENDMAIL_DOCS,),
+        bad_example="O ServerKeyFile=/etc/mail/tls/a.key\nO ServerKeyFile=/etc/mail/tls/b.key",
+        good_example="O ServerKeyFile=/etc/mail/tls/b.key",
+    )
+
+    def check(self, model):
+        for cfg in model.configs:
+            groups: dict[tuple[str, str], list] = {}
+            for s in cfg.applied():
+                if s.spec.accumulate:
+                    continue
+                groups.setdefault(s.key, []).append(s)
+            for key, lines in groups.items():
+                if len(lines) < 2:
+                    continue
+                last = lines[-1]
+                name = key[0] + (f".{key[1]}" if key[1] else "")
+                for s in lines[:-1]:
+                    yield self.finding(
+                        loc(cfg, s.line, s.opt.column),
+                        f"{name} is set again on line {last.line} ({last.value[:60]!r}); "
+                        f"sendmail uses the last line, so this one ({s.value[:60]!r}) has no "
+                        "effect.",
+                        fix=f"Delete this line or line {last.line}, keeping the value you mean.",
+                        related=[Location(cfg.path, last.line, last.opt.column,
+                                          note=f"the {name} line that takes effect")],
+                        anchor=f"dup:{name}:{s.value}")
+
+
+class NotInTargetVersion(Rule):
+    meta = RuleMeta(
+        code="CF007", name="not-in-target-version", level="error", impacts=("daemon-fails",),
+        summary="An option, DontBlameSendmail word or SSL option the target version lacks",
+        rationale=(
+            "An option that exists, but only from a later release (CipherSuites 8.17.1, "
+            "TLSFallbacktoClear 8.16.1, DontBlameSendmail=CertOwner 8.18.1), or was removed "
+            "(AutoRebuildAliases), is unknown to the target and fatal: sendmail says "
+            "'unknown option name' and does not start."),
+        fix="Remove the setting, or upgrade sendmail to a release that has it.",
+        references=(SENDMAIL_DOCS, "sendmail RELEASE_NOTES"),
+        versions="8.13-8.18",
+        bad_example="O DontBlameSendmail=CertOwner     # target 8.17",
+        good_example="O DontBlameSendmail=GroupReadableKeyFile",
+    )
+
+    def check(self, model):
+        tv = model.target.version
+        for cfg in model.configs:
+            for s in cfg.settings:
+                o = s.opt
+                if s.status != NOT_IN_TARGET:
+                    continue
+                spec = s.spec
+                if spec.until is not None and spec.until <= tv:
+                    when = f"was removed in sendmail {fmt(spec.until)}"
+                    fix = f"Remove the {spec.name} line."
+                else:
+                    when = f"exists only from sendmail {fmt(spec.since)}"
+                    fix = (f"Remove the line, or upgrade to sendmail {fmt(spec.since)} or "
+                           "later (and lint with --target-version).")
+                yield self.finding(
+                    loc(cfg, o.line, o.column),
+                    f"option {spec.name} {when}; the target is {model.target.label}, which "
+                    f"says \"readcf: unknown option name {o.name}\" and does not start.",
+                    fix=fix, anchor=f"option:{o.name.lower()}")
+            # DontBlameSendmail words from a later release
+            from .values import dont_blame_words
+
+            for s, word, canon, status in dont_blame_words(cfg, model):
+                if status != "later":
+                    continue
+                since = optdata.DONT_BLAME_WORDS[canon]
+                yield self.finding(
+                    loc(cfg, s.line, s.opt.value_column),
+                    f"DontBlameSendmail word {canon} exists only from sendmail {fmt(since)}; "
+                    f"{model.target.label} says \"readcf: DontBlameSendmail option: {word} "
+                    "unrecognized\" and does not start.",
+                    fix=f"Remove {word} from the DontBlameSendmail line (or upgrade to "
+                        f"{fmt(since)}).",
+                    anchor=f"dbs:{canon}")
