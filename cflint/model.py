@@ -69,7 +69,7 @@ class OptionTable:
     def __init__(self, target: Target):
         self.target = target
         self.by_name = optdata.options_for(target.version, target.build_flags, target.vendor)
-        self.names = sorted(self.by_name)
+        self.names = list(self.by_name)  # OptionTab order, as sendmail reports matches
         self.known = optdata.all_known()
 
     def resolve(self, name: str) -> tuple[str, optdata.OptionSpec | None, tuple[str, ...]]:
@@ -93,6 +93,9 @@ class OptionTable:
     def short(self, letter: str) -> optdata.OptionSpec | None:
         long = optdata.SHORT_OPTIONS.get(letter)
         if long is None:
+            if letter in optdata.SHORT_NAMELESS:  # 'g', 'M': accepted, no long name
+                return optdata.OptionSpec(name=letter, short=letter, kind="other",
+                                          since=(8, 0), accumulate=True)
             return None
         return self.by_name.get(long.lower())
 

@@ -122,8 +122,12 @@ def tokenize(text: str) -> list[CfLine]:
     for node in tree.children:
         tok = node.children[0]
         form = node.data
-        append(CfLine(kind=_KINDS[form], form=form, raw=str(tok), line=tok.line,
-                      end_line=tok.end_line))
+        raw = str(tok)
+        end = tok.end_line
+        if raw.endswith("\n"):  # the token carries its own newline
+            raw = raw[:-1]
+            end -= 1
+        append(CfLine(kind=_KINDS[form], form=form, raw=raw, line=tok.line, end_line=end))
     return out
 
 
