@@ -107,9 +107,6 @@ class UnknownOption(Rule):
                         why = (" 'UseTLS' exists only in HP's sendmail 8.13.3 build for HP-UX; "
                                "upstream sendmail turns STARTTLS on through the certificate, key "
                                "and CA options. Use --vendor hpux if this file is for HP-UX.")
-                    elif o.name.startswith(" "):
-                        why = (" The name starts with a space: write exactly one space after "
-                               "'O'.")
                     else:
                         why = did_you_mean(o.name, names)
                     yield self.finding(

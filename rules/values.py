@@ -14,6 +14,9 @@ from .framework import SENDMAIL_DOCS, did_you_mean, loc
 MILTER_SUBOPTIONS = ("LogLevel", "macros.connect", "macros.helo", "macros.envfrom",
                      "macros.envrcpt", "macros.data", "macros.eom", "macros.eoh")
 
+DELIVERY_MODES = {"i": "interactive", "b": "background", "q": "queue only",
+                  "d": "deferred"}
+
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -46,6 +49,11 @@ def dont_blame_flags(cfg, model) -> set[str]:
         else:
             flags.add(c.lower())
     return flags
+
+
+def is_true(value: str) -> bool:
+    """sendmail's atobool(): empty, or starting with t, T, y or Y."""
+    return value == "" or value[0] in "tTyY"
 
 
 def split_user(value: str) -> tuple[str, str | None]:
@@ -109,6 +117,26 @@ class InvalidOptionValue(Rule):
                             anchor=f"milter:{sub.lower()}")
                 elif name in ("RunAsUser", "TrustedUser"):
                     yield from self._user(model, cfg, s, name)
+                elif name == "DeliveryMode":
+                    mode = s.value[:1]
+                    if mode and mode not in DELIVERY_MODES:
+                        yield self.finding(
+                            loc(cfg, s.line, s.opt.value_column),
+                            f"DeliveryMode {s.value!r}: sendmail reads only the first "
+                            f"character and knows no mode {mode!r}; it says \"Unknown delivery "
+                            f"mode {mode}\" and does not start.",
+                            fix="Use one of: " + ", ".join(
+                                f"{k} ({v})" for k, v in DELIVERY_MODES.items()),
+                            anchor="deliverymode")
+                elif name == "SmtpUTF8" and is_true(s.value) and \
+                        "USE_EAI" not in model.target.build_flags:
+                    yield self.finding(
+                        loc(cfg, s.line, s.opt.column),
+                        "SmtpUTF8 is switched on, but the target build has no EAI support: "
+                        "sendmail says \"readcf: option: SmtpUTF8 set but no USE_EAI support\" "
+                        "and does not start.",
+                        fix="Remove the SmtpUTF8 line (or set it to False).",
+                        anchor="smtputf8")
 
     def _user(self, model, cfg, s, name):
         value = s.value.strip()

@@ -293,7 +293,141 @@ def parse(text: str) -> CfDocument:
                     f'unknown configuration line "{body}"'))
         elif kind == "O":
             _read_option(ln, body, macros, doc)
+        elif kind == "M":
+            _check_equates(doc, where, body, "mailer")
+        elif kind == "X":
+            _check_equates(doc, where, body, "filter")
+        elif kind == "H":
+            _check_header(doc, where, body)
     return doc
+
+
+# makemailer() and milter_setup(): "Mname, C=value, ..." field codes each accepts
+_MAILER_EQUATES = frozenset("PFSREAMmrLNDCQTUW/")
+_FILTER_EQUATES = frozenset("SFT")
+
+
+def munch(text: str, i: int, delim: str) -> tuple[str, int]:
+    """munchstring(): a field up to ``delim`` outside double quotes; backslash escapes."""
+    out = []
+    backslash = quote = False
+    while i < len(text):
+        c = text[i]
+        if backslash:
+            backslash = False
+            out.append({"r": "\r", "n": "\n", "f": "\f", "b": "\b"}.get(c, c))
+        elif c == "\\":
+            backslash = True
+        elif c == '"':
+            quote = not quote
+        elif quote or c != delim:
+            out.append(c)
+        else:
+            break
+        i += 1
+    return "".join(out), i
+
+
+def parse_equates(body: str) -> tuple[str, list[tuple[str, str]], str | None]:
+    """Split an M or X line: (name, [(code, value)], error text or None)."""
+    rest = body[1:]
+    i = 0
+    while i < len(rest) and rest[i] != "," and not rest[i].isspace():
+        i += 1
+    name = rest[:i]
+    if i < len(rest):
+        i += 1
+    fields: list[tuple[str, str]] = []
+    while i < len(rest):
+        while i < len(rest) and (rest[i] == "," or rest[i].isspace()):
+            i += 1
+        if i >= len(rest):
+            break
+        code = rest[i]
+        while i < len(rest) and rest[i] not in "=,":
+            i += 1
+        if i >= len(rest) or rest[i] != "=":
+            return name, fields, "`=' expected"
+        i += 1
+        while i < len(rest) and rest[i].isspace():
+            i += 1
+        value, i = munch(rest, i, ",")
+        fields.append((code, value))
+    return name, fields, None
+
+
+def _check_equates(doc: CfDocument, where: int, body: str, what: str) -> None:
+    name, fields, err = parse_equates(body)
+    letter = body[0]
+    problems = doc.problems
+
+    def bad(message: str, said: str) -> None:
+        problems.append(Problem("syntax", where, 1, message, said))
+
+    if not name:
+        kind = "mailer" if what == "mailer" else "mail filter"
+        bad(f"a {letter} line needs a {kind} name", f"name required for {kind}")
+        return
+    valid = _MAILER_EQUATES if what == "mailer" else _FILTER_EQUATES
+    for code, _value in fields:
+        if code not in valid:
+            bad(f"{letter}{name}: {code}= is no {what} field (valid: "
+                f"{', '.join(sorted(valid))})", f"{letter}{name}: unknown {what} equate {code}=")
+    if err:
+        bad(f"{letter}{name}: a field without '='", f"{what} {name}: {err}")
+        return
+    got = dict(fields)
+    if what == "mailer":
+        if not got.get("A"):
+            bad(f"M{name}: the mailer has no A= (argument vector)",
+                f"M{name}: A= argument required")
+            return
+        if not got.get("P"):
+            bad(f"M{name}: the mailer has no P= (program path)", f"M{name}: P= argument required")
+            return
+        if got["P"] == "[TCP]":
+            bad(f"M{name}: P=[TCP] is obsolete", f"M{name}: P=[TCP] must be replaced by P=[IPC]")
+        elif got["P"] == "[IPC]" and len(got["A"].split()) < 2:
+            bad(f"M{name}: an [IPC] mailer needs A=TCP $h (two arguments)",
+                f"M{name}: too few parameters for [IPC] mailer")
+        for code in "EDC/":
+            if code in got and got[code] == "":
+                label = {"E": "end-of-line string", "D": "working directory",
+                         "C": "charset", "/": "root directory"}[code]
+                bad(f"M{name}: empty {code}=", f"mailer {name}: null {label}")
+    else:
+        sock = got.get("S", "")
+        if not sock:
+            bad(f"X{name}: the filter has no S= socket", f"X{name}: empty or missing socket "
+                "information")
+        elif ":" in sock:
+            proto = sock.split(":", 1)[0].lower()
+            if proto not in ("unix", "local", "inet", "inet6"):
+                bad(f"X{name}: unknown socket type {proto!r} (unix, local, inet, inet6)",
+                    f"X{name}: unknown socket type {proto}, Use unix, local, inet, or inet6")
+
+
+def _check_header(doc: CfDocument, where: int, body: str) -> None:
+    """chompheader(): [?flags?]Name: value -- a name of printable characters, then ':'."""
+    line = body[1:]
+    i = 0
+    if line.startswith("?"):
+        end = line.find("?", 1)
+        if end < 0:
+            i = len(line)
+        else:
+            i = end + 1
+    start = i
+    while i < len(line) and line[i].isascii() and line[i].isprintable() and \
+            not line[i].isspace() and line[i] != ":":
+        i += 1
+    name_end = i
+    while i < len(line) and line[i].isspace():
+        i += 1
+    if i >= len(line) or line[i] != ":" or name_end == start:
+        doc.problems.append(Problem(
+            "syntax", where, 2, "an H line needs 'Name: value' (the header name, then ':')",
+            f'553 5.3.0 header syntax error, line "{line}"'))
 
 
 def _macro_def(body: str) -> tuple[str, str]:
@@ -329,6 +463,13 @@ def _read_option(ln: CfLine, body: str, macros: dict[str, str], doc: CfDocument)
             line=where, first_line=ln.line, column=2, value_column=3, raw_rest=body[1:]))
         return
     spec = body[2:]
+    if spec.startswith((" ", "\t")):
+        doc.problems.append(Problem(
+            "syntax", where, 3,
+            "more than one space after O: the option name then starts with white space, "
+            "which no option has; write exactly one space: 'O Name=value'",
+            f"readcf: unknown option name {spec.split('=', 1)[0]}"))
+        return
     eq = spec.find("=")
     if eq < 0:
         name, value = spec, ""
