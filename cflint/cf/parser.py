@@ -215,7 +215,15 @@ def parse(text: str) -> CfDocument:
     text = text.replace("\r\n", "\n")
     doc = CfDocument()
     doc.physical_lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    doc.lines = tokenize(text)
+    try:
+        doc.lines = tokenize(text)
+    except Exception as e:  # the grammar accepts any text; never let a surprise crash a run
+        line = getattr(e, "line", 1) or 1
+        col = getattr(e, "column", 1) or 1
+        doc.problems.append(Problem("syntax", max(1, line), max(1, col),
+                                    f"cflint could not read this line ({type(e).__name__})",
+                                    "unreadable line"))
+        return doc
     doc.header_version = header_version(text)
     level = 0
     seen_ruleset = False

@@ -1,0 +1,69 @@
+"""The read-only views: --root re-basing, links that would leave the root."""
+import json
+import os
+
+import pytest
+
+from cflint.cli import main
+from cflint.fs import EscapeError, LiveFS, NotRegularError, RootFS, TooLargeError
+
+CF = "V10/Berkeley\nO Bogus=1\n"
+
+
+def tree(tmp_path):
+    root = tmp_path / "root"
+    (root / "etc" / "mail").mkdir(parents=True)
+    (root / "etc" / "mail" / "real.cf").write_text(CF)
+    return root
+
+
+def test_absolute_link_is_read_inside_the_root(tmp_path):
+    root = tree(tmp_path)
+    os.symlink("/etc/mail/real.cf", root / "etc" / "mail" / "sendmail.cf")
+    fs = RootFS(str(root))
+    assert fs.read("/etc/mail/sendmail.cf") == CF.encode()
+    assert fs.host_path("/etc/mail/sendmail.cf") == str(root / "etc" / "mail" / "real.cf")
+
+
+def test_relative_escape_is_refused_and_reported(tmp_path):
+    root = tree(tmp_path)
+    (tmp_path / "outside.cf").write_text(CF)
+    os.symlink("../../../outside.cf", root / "etc" / "mail" / "sendmail.cf")
+    fs = RootFS(str(root))
+    with pytest.raises(EscapeError):
+        fs.read("/etc/mail/sendmail.cf")
+    out = tmp_path / "o.json"
+    assert main(["check", "--root", str(root), "--format", "json", "-o", str(out)]) == 1
+    f = json.loads(out.read_text())["findings"]
+    assert [x["code"] for x in f] == ["CF012"]
+    assert "leaves the root" in f[0]["message"]
+
+
+def test_dotdot_in_path_cannot_leave_the_root(tmp_path):
+    fs = RootFS(str(tree(tmp_path)))
+    with pytest.raises(EscapeError):
+        fs.host_path("/../../etc/passwd")
+
+
+def test_link_loop_is_an_error_not_a_hang(tmp_path):
+    root = tree(tmp_path)
+    os.symlink("b", root / "etc" / "a")
+    os.symlink("a", root / "etc" / "b")
+    with pytest.raises(OSError):
+        RootFS(str(root)).read("/etc/a")
+
+
+def test_read_refuses_non_regular_and_large(tmp_path):
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    with pytest.raises(NotRegularError):
+        LiveFS().read(str(fifo))
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 100)
+    with pytest.raises(TooLargeError):
+        LiveFS().read(str(big), limit=10)
+
+
+def test_views_cannot_write():
+    for cls in (LiveFS, RootFS):
+        assert not any(hasattr(cls, name) for name in ("write", "open", "unlink", "mkdir"))
