@@ -13,6 +13,30 @@ OP_ME_TLS = "sendmail op.me, section 'Certificates for STARTTLS' and the option 
 SERVER_REQUIRED = ("ServerCertFile", "ServerKeyFile", "CACertFile", "CACertPath")
 
 
+def ssl_option_tokens(value: str) -> list[tuple[str, str]]:
+    """Split Server/ClientSSLOptions as readcf.c does: skip spaces (only spaces), take an
+    optional '+' or '-', then a token up to white space or ','. A leading TAB, '+ x' or
+    ',,' thus give an empty token, which sendmail rejects."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(value)
+    while i < n:
+        while i < n and value[i] == " ":
+            i += 1
+        if i >= n:
+            break
+        sign = ""
+        if value[i] in "+-":
+            sign = value[i]
+            i += 1
+        start = i
+        while i < n and not value[i].isspace() and value[i] != ",":
+            i += 1
+        out.append((sign, value[start:i]))
+        if i < n:
+            i += 1  # the separator ends the token
+    return out
+
+
 def tls_srv_flags(cfg) -> set[str]:
     """TLSSrvOptions letters in effect (first character of each token; lines add up)."""
     flags: set[str] = set()
@@ -242,15 +266,17 @@ class SslOptionInvalid(Rule):
         for cfg in model.configs:
             for opt in ("ServerSSLOptions", "ClientSSLOptions"):
                 for s in cfg.all(opt):
-                    for tok in re.split(r"[ ,]+", s.value.strip()):
-                        word = tok.lstrip("+-")
-                        if not word or word[0].isdigit() or word.lower() in names:
+                    for _sign, word in ssl_option_tokens(s.value):
+                        if (word and word[0].isdigit()) or word.lower() in names:
                             continue
+                        why = did_you_mean(word, optdata.SSL_OP_NAMES) if word else (
+                            " An empty name comes from a TAB or comma at the start, two "
+                            "commas, or a space after + or -.")
                         yield self.finding(
                             loc(cfg, s.line, s.opt.value_column),
                             f"{opt}: unknown SSL option {word!r}: sendmail says \"readcf: "
                             f"{opt} option value {word} unrecognized\" and does not start."
-                            + did_you_mean(word, optdata.SSL_OP_NAMES),
+                            + why,
                             fix=f"Correct or remove {word} on this line.",
                             anchor=f"sslop:{opt}:{word.lower()}")
             allowed = {"V"} | ({"C"} if model.target.version >= (8, 15, 1) else set())

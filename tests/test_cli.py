@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 GOOD_CF = "V10/Berkeley\nO LogLevel=9\nO ServerCertFile=/etc/mail/tls/s.crt\n" \
           "O ServerKeyFile=/etc/mail/tls/s.key\nO CACertFile=/etc/mail/tls/ca.crt\n" \
-          "O CACertPath=/etc/ssl/certs\n"
+          "O CACertPath=/etc/ssl/certs\nMlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n"
 
 
 def cflint(*args, env=None, cwd=None, timeout=60):
@@ -36,7 +36,7 @@ def test_clean_file_exits_0(tmp_path):
 
 def test_exit_code_matrix(tmp_path):
     warn = write(tmp_path, GOOD_CF + "O ServerCert=/etc/mail/tls/s.crt\n")  # CF004 warning
-    note = write(tmp_path, "V10/Berkeley\nO LogLevel=9\n", "n.cf")         # CF101 note
+    note = write(tmp_path, "V10/Berkeley\nO LogLevel=9\nMlocal, P=/bin/true, A=true\n", "n.cf")         # CF101 note
     err = write(tmp_path, GOOD_CF + "O Bogus=1\n", "e.cf")                   # CF002 error
     cases = [
         (warn, "warning", 1), (warn, "error", 0), (warn, "note", 1), (warn, "never", 0),
@@ -78,7 +78,7 @@ def test_output_file_and_unwritable_output(tmp_path):
 
 
 def test_select_and_ignore(tmp_path):
-    cf = write(tmp_path, "V10/Berkeley\nO Bogus=1\nO ServerCert=/x\n")
+    cf = write(tmp_path, "V10/Berkeley\nO Bogus=1\nO ServerCert=/x\nMlocal, P=/bin/true, A=true\n")
     def codes(*a):
         r = cflint("check", str(cf), "--format", "json", *a)
         return sorted({f["code"] for f in json.loads(r.stdout)["findings"]})

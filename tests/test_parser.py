@@ -46,7 +46,7 @@ def test_name_value_split():
 
 def test_syntax_problems_and_lines():
     doc = parse("\tfirst\nV10/Berkeley\no lower\nO\tX=1\nO  X=1\nO =x\nR$*\tx\nSx\nR$* x\n"
-                "Pfoo\nVx\nV10/Acme\n")
+                "Pfoo\nVx\nV10/Acme\nMlocal, P=/bin/true, A=true\n")
     got = [(p.line, p.sendmail.split(":")[0][:20]) for p in doc.problems]
     assert [line for line, _ in got] == [1, 3, 4, 5, 6, 7, 9, 10, 11, 12]
 

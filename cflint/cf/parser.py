@@ -78,6 +78,7 @@ class CfDocument:
     version_line: int | None = None
     header_version: str | None = None  # sendmail version the file says it was built for
     physical_lines: int = 0
+    mailers: list[str] = field(default_factory=list)
 
 
 _parser = None
@@ -234,7 +235,10 @@ def parse(text: str) -> CfDocument:
         if kind == "comment":
             ln.text = ln.raw
             continue
-        body = strip_comment(ln.raw, level)
+        raw = ln.raw
+        if "\x00" in raw:  # sendmail handles lines as C strings: a NUL ends the line
+            raw = raw[:raw.index("\x00")]
+        body = strip_comment(raw, level)
         ln.text = body
         where = ln.end_line
         if kind == "orphan" or kind == "other":
@@ -269,20 +273,30 @@ def parse(text: str) -> CfDocument:
                         "syntax", where, 2 + len(rest) - len(p) + m.end() + 1,
                         f"unknown V line vendor code {vendor!r}: this build accepts only Berkeley",
                         f'invalid V line vendor code: "{vendor}"'))
-            if level > 10:
-                problems.append(Problem(
-                    "syntax", where, 2,
-                    f"configuration level {level} is above 10, the highest sendmail "
-                    "8.13-8.18 supports: sendmail refuses the file",
-                    f"Warning: .cf version level ({level}) exceeds sendmail version "
-                    "functionality (10)"))
         elif kind == "D":
             name, value = _macro_def(body)
             if name:
                 macros[name] = expand_macros(value, macros)
                 doc.macro_lines[name] = where
+            else:
+                problems.append(Problem("syntax", where, 2, "a D line needs a macro name "
+                                        "(Dj value, or D{name}value)",
+                                        "Name required for macro/class"))
+        elif kind in ("C", "F"):
+            if body[1:2] in ("", " ", "\t") and not body[1:].lstrip(" \t\n") or \
+                    body[1:3] == "{}":
+                problems.append(Problem("syntax", where, 2, f"a {kind} line needs a class "
+                                        "name (Cw word, or C{name} word)",
+                                        "Name required for macro/class"))
         elif kind == "S":
+            if not body[1:].strip():
+                problems.append(Problem("syntax", where, 2, "an S line needs a ruleset "
+                                        "name or number", 'invalid ruleset name: ""'))
             seen_ruleset = True
+        elif kind == "K":
+            _check_map(doc, where, body)
+        elif kind == "Q":
+            _check_equates(doc, where, body, "queue")
         elif kind == "R":
             if not seen_ruleset:
                 problems.append(Problem(
@@ -307,12 +321,49 @@ def parse(text: str) -> CfDocument:
             _check_equates(doc, where, body, "filter")
         elif kind == "H":
             _check_header(doc, where, body)
+    if doc.config_level > MAX_CONFIG_LEVEL:
+        problems.append(Problem(
+            "syntax", doc.version_line, 2,
+            f"configuration level {doc.config_level} is above {MAX_CONFIG_LEVEL}, the "
+            "highest sendmail 8.13-8.18 supports: sendmail refuses the file",
+            f"Warning: .cf version level ({doc.config_level}) exceeds sendmail version "
+            f"functionality ({MAX_CONFIG_LEVEL})"))
+    doc.mailers = mailers = [_mailer_name(ln.text) for ln in doc.lines if ln.kind == "M"]
+    if "local" not in mailers and doc.lines:
+        problems.append(Problem(
+            "syntax", doc.version_line or doc.lines[0].end_line, 1,
+            "no mailer named 'local' is defined (Mlocal, ...): sendmail needs one, even "
+            "in submit.cf", "No local mailer defined"))
     return doc
+
+
+MAX_CONFIG_LEVEL = 10
+
+
+def _mailer_name(text: str) -> str:
+    name, _fields, _err = parse_equates(text)
+    return name
+
+
+def _check_map(doc: CfDocument, where: int, body: str) -> None:
+    """makemapentry(): 'Kname class args'."""
+    parts = body[1:].split(None, 2)
+    if not parts:
+        doc.problems.append(Problem("syntax", where, 2, "a K line needs a map name and class",
+                                    "readcf: config K line: no map name"))
+    elif len(parts) < 2:
+        doc.problems.append(Problem(
+            "syntax", where, 2, f"the K line for map {parts[0]!r} names no map class "
+            "(e.g. 'Kaccess hash /etc/mail/access')",
+            f"readcf: config K line, map {parts[0]}: no map class"))
 
 
 # makemailer() and milter_setup(): "Mname, C=value, ..." field codes each accepts
 _MAILER_EQUATES = frozenset("PFSREAMmrLNDCQTUW/")
 _FILTER_EQUATES = frozenset("SFT")
+_QUEUE_EQUATES = frozenset("PFNIRrJ")
+_EQUATES = {"mailer": _MAILER_EQUATES, "filter": _FILTER_EQUATES, "queue": _QUEUE_EQUATES}
+_ENTITY = {"mailer": "mailer", "filter": "mail filter", "queue": "queue"}
 
 
 def munch(text: str, i: int, delim: str) -> tuple[str, int]:
@@ -373,10 +424,10 @@ def _check_equates(doc: CfDocument, where: int, body: str, what: str) -> None:
         problems.append(Problem("syntax", where, 1, message, said))
 
     if not name:
-        kind = "mailer" if what == "mailer" else "mail filter"
+        kind = _ENTITY[what]
         bad(f"a {letter} line needs a {kind} name", f"name required for {kind}")
         return
-    valid = _MAILER_EQUATES if what == "mailer" else _FILTER_EQUATES
+    valid = _EQUATES[what]
     for code, _value in fields:
         if code not in valid:
             bad(f"{letter}{name}: {code}= is no {what} field (valid: "
@@ -385,6 +436,8 @@ def _check_equates(doc: CfDocument, where: int, body: str, what: str) -> None:
         bad(f"{letter}{name}: a field without '='", f"{what} {name}: {err}")
         return
     got = dict(fields)
+    if what == "queue":
+        return
     if what == "mailer":
         if not got.get("A"):
             bad(f"M{name}: the mailer has no A= (argument vector)",
