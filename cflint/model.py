@@ -279,23 +279,20 @@ class Installation:
         return "the linted tree's /etc/passwd" if self._passwd else "this host"
 
     def user_exists(self, name: str) -> bool:
+        return self._name_exists(0, name)
+
+    def group_exists(self, name: str) -> bool:
+        return self._name_exists(1, name)
+
+    def _name_exists(self, which: int, name: str) -> bool:
+        """which: 0 users, 1 groups."""
         if self._passwd:
-            return name in self._passwd[0]
+            return name in self._passwd[which]
+        import grp
         import pwd
 
         try:
-            pwd.getpwnam(name)
-            return True
-        except KeyError:
-            return False
-
-    def group_exists(self, name: str) -> bool:
-        if self._passwd:
-            return name in self._passwd[1]
-        import grp
-
-        try:
-            grp.getgrnam(name)
+            (pwd.getpwnam, grp.getgrnam)[which](name)
             return True
         except KeyError:
             return False

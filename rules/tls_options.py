@@ -71,6 +71,12 @@ def why_missing(cfg, name: str) -> str | None:
     return None
 
 
+def value_place(cfg, name: str, fallback: tuple[int, int | None]) -> tuple[int, int | None]:
+    """The line and column of an option's value, or ``fallback`` when it is not set."""
+    s = cfg.get(name)
+    return (s.line, s.opt.value_column) if s else fallback
+
+
 def second_names(cfg, cert: str, key: str) -> list[tuple[str, str]]:
     """The second name after a comma (8.15.1+): [(option, second value)] for the pair.
     The key option is split only when the cert option holds a comma."""
@@ -137,8 +143,7 @@ class ServerTlsIncomplete(Rule):
                 why = why_missing(cfg, name)
                 if why is None:
                     continue
-                s = cfg.get(name)
-                line, col = (s.line, s.opt.value_column) if s else (line0, col0)
+                line, col = value_place(cfg, name, (line0, col0))
                 example = {"ServerCertFile": "/etc/mail/tls/server.crt",
                            "ServerKeyFile": "/etc/mail/tls/server.key",
                            "CACertFile": "/etc/mail/tls/ca.crt",
@@ -154,8 +159,7 @@ class ServerTlsIncomplete(Rule):
             for name, second in second_names(cfg, "ServerCertFile", "ServerKeyFile"):
                 if is_defined_path(second):
                     continue
-                s = cfg.get(name)
-                line, col = (s.line, s.opt.value_column) if s else (line0, col0)
+                line, col = value_place(cfg, name, (line0, col0))
                 what = "is missing" if not second else f"is not an absolute path ({second!r})"
                 yield self.finding(
                     loc(cfg, line, col),
@@ -212,8 +216,7 @@ class ClientTlsIncomplete(Rule):
                                      ("ClientKeyFile", key_why, cert_why)):
                 if why is None:
                     continue
-                s = cfg.get(name)
-                line, col = (s.line, s.opt.value_column) if s else (line0, col0)
+                line, col = value_place(cfg, name, (line0, col0))
                 yield self.finding(
                     loc(cfg, line, col),
                     f"{name} {why}"
@@ -232,8 +235,7 @@ class ClientTlsIncomplete(Rule):
                 why = why_missing(cfg, name)
                 if why is None:
                     continue
-                s = cfg.get(name)
-                line, col = (s.line, s.opt.value_column) if s else (line0, col0)
+                line, col = value_place(cfg, name, (line0, col0))
                 yield self.finding(
                     loc(cfg, line, col),
                     f"{name} {why}: CA data is loaded only when CACertFile and CACertPath are "
