@@ -31,6 +31,26 @@ def _csv(values: list[str] | None) -> list[str]:
     return out
 
 
+def _datetime(text: str):
+    import datetime as dt
+
+    try:
+        v = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
+    return v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)
+
+
+def _nonneg(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        v = -1
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cflint", description="Lint sendmail STARTTLS configurations.")
     p.add_argument("--version", action="store_true", help="print the version and rule packs")
@@ -54,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--vendor", choices=["upstream", "hpux"], default="upstream")
     c.add_argument("--require-starttls", action="store_true",
                    help="a config without any TLS option is an error, not a note")
+    c.add_argument("--now", type=_datetime, metavar="ISO8601",
+                   help="judge certificate dates at this time (default: the clock)")
+    c.add_argument("--expiry-days", type=_nonneg, default=30, metavar="N",
+                   help="warn about certificates expiring within N days (default 30)")
+    c.add_argument("--security-level", type=int, choices=range(0, 6), default=2,
+                   metavar="0-5", help="OpenSSL security level of the target (default 2)")
+    c.add_argument("--hostname", help="the host name sendmail announces, when no Dj line "
+                                      "says it (for CF307)")
+    c.add_argument("--max-lifetime-days", type=_nonneg, default=398, metavar="N",
+                   help="longest certificate validity before CF310 (default 398)")
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
     c.add_argument("--no-color", action="store_true", help="never colour text output")
 
@@ -205,7 +235,10 @@ def _check(args) -> int:
 
     fs, groups, display = discover(args.paths, args.root)
     settings = Settings(require_starttls=args.require_starttls,
-                        target_version=args.target_version, vendor=args.vendor)
+                        target_version=args.target_version, vendor=args.vendor,
+                        now=args.now, expiry_days=args.expiry_days,
+                        security_level=args.security_level, hostname=args.hostname,
+                        max_lifetime_days=args.max_lifetime_days)
     findings: list[Finding] = []
     inputs: list[str] = []
     for mta, msp in groups:

@@ -6,9 +6,10 @@ referenced file is read, lazily and once. Rules read only through it.
 """
 from __future__ import annotations
 
+import datetime
 import os
 import stat as stat_mod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
@@ -177,6 +178,11 @@ class Settings:
     require_starttls: bool = False
     target_version: str | None = None
     vendor: str = "upstream"
+    now: "datetime.datetime | None" = None       # injected time; None: the clock
+    expiry_days: int = 30
+    security_level: int = 2
+    hostname: str | None = None
+    max_lifetime_days: int = 398
 
 
 class Installation:
@@ -186,6 +192,7 @@ class Installation:
                  settings: Settings, display: dict[str, str] | None = None):
         self.fs = fs
         self.settings = settings
+        self._files: dict = {}
         self.input_problems: list[InputProblem] = []
         self.display = display or {}
         texts: dict[str, str] = {}
@@ -207,6 +214,69 @@ class Installation:
 
     def show(self, path: str) -> str:
         return self.display.get(path, path)
+
+    def show_file(self, path: str) -> str:
+        """How a file a config names is shown: under --root, the host path relative to the
+        working directory when it lies below it (a checkout), else the in-tree path."""
+        if self.fs.root is None:
+            return path
+        try:
+            host = self.fs.describe(path)
+        except OSError:
+            return path
+        rel = os.path.relpath(host)
+        return path if rel.startswith("..") else rel
+
+    # -------- files the configurations name
+
+    @property
+    def now(self) -> datetime.datetime:
+        if self.settings.now is not None:
+            return self.settings.now
+        return datetime.datetime.now(datetime.timezone.utc)
+
+    def file(self, path: str):
+        """The lazily read, cached view of one referenced path."""
+        ref = self._files.get(path)
+        if ref is None:
+            from .files import FileRef
+
+            ref = self._files[path] = FileRef(self.fs, path)
+        return ref
+
+    def tls_files(self, cfg: "CfConfig | None" = None) -> list:
+        """Every TLS file the configurations name, with its role."""
+        from .files import TlsRef
+
+        out = []
+        for c in ([cfg] if cfg else self.configs):
+            server = c.role == "mta"
+            roles = {
+                "ServerCertFile": "server" if server else None,
+                "ServerKeyFile": "server" if server else None,
+                "ClientCertFile": "client", "ClientKeyFile": "client",
+                "CACertFile": "ca-server" if server else "ca-client",
+                "CACertPath": "capath", "DHParameters": "dh" if server else None,
+                "CRLFile": "crl",
+            }
+            cert_has_comma = {o: "," in (c.value(o) or "")
+                              for o in ("ServerCertFile", "ClientCertFile")}
+            for option, role in roles.items():
+                s = c.get(option)
+                if s is None or role is None:
+                    continue
+                value = s.value
+                if option == "DHParameters" and not value.startswith("/"):
+                    continue
+                names = [value]
+                pair_cert = option.replace("Key", "Cert")
+                if option.endswith(("CertFile", "KeyFile")) and option != "CACertFile" and \
+                        cert_has_comma.get(pair_cert):
+                    names = value.split(",", 1)
+                for i, name in enumerate(names, 1):
+                    if is_defined_path(name):
+                        out.append(TlsRef(c, option, name, role, i, s))
+        return out
 
     def _read_config(self, path: str) -> str | None:
         try:

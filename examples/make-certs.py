@@ -5,20 +5,25 @@
 
 Writes, for examples/good and examples/broken, etc/mail/tls/: ca.crt, server.crt/.key,
 client.crt/.key, and certs/ca.crt (the CA directory). The keys are throw-away test keys
-made for these examples; they protect nothing. Certificates are valid from 2026-01-01
-for 10 years, so the examples do not start failing on a future date.
+made for these examples; they protect nothing. The CA is valid from 2026-01-01 for 10
+years, the server and client certificates from 2026-07-01 for 397 days (within public-CA
+limits); the tests judge them at a fixed time (--now 2026-12-01), so they do not start
+failing on a future date. The broken example's server key is RSA 1024 bits (refused at
+OpenSSL security level 2), and its CA key is left beside it as cakey.pem.
 """
 import datetime
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 HERE = Path(__file__).resolve().parent
 START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
-END = START + datetime.timedelta(days=3650)
+CA_END = START + datetime.timedelta(days=3650)
+LEAF_START = datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc)
+LEAF_END = LEAF_START + datetime.timedelta(days=397)
 
 
 def name(cn):
@@ -36,9 +41,10 @@ def pem_key(k):
 
 
 def build(subject, issuer, pub, signer, ca=False, eku=None, san=None, serial=1):
+    start, end = (START, CA_END) if ca else (LEAF_START, LEAF_END)
     b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
-         .public_key(pub).serial_number(serial).not_valid_before(START)
-         .not_valid_after(END)
+         .public_key(pub).serial_number(serial).not_valid_before(start)
+         .not_valid_after(end)
          .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
     if eku:
         b = b.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
@@ -58,11 +64,14 @@ def main():
         (tls / "certs" / "ca.crt").write_bytes(ca)
         for i, (role, eku) in enumerate((("server", ExtendedKeyUsageOID.SERVER_AUTH),
                                          ("client", ExtendedKeyUsageOID.CLIENT_AUTH)), 2):
-            k = key()
+            weak = example == "broken" and role == "server"
+            k = rsa.generate_private_key(65537, 1024) if weak else key()
             cert = build(name(f"mail.example.test ({role})"), ca_name, k.public_key(), ca_key,
                          eku=[eku], san="mail.example.test", serial=i)
             (tls / f"{role}.crt").write_bytes(cert)
             (tls / f"{role}.key").write_bytes(pem_key(k))
+        if example == "broken":
+            (tls / "cakey.pem").write_bytes(pem_key(ca_key))
 
 
 if __name__ == "__main__":

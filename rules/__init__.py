@@ -2,7 +2,7 @@
 exactly like a third-party pack (see pyproject.toml)."""
 from cflint.api import hookimpl
 
-from . import framework, tls_options, values
+from . import certs, framework, keys, tls_options, values
 
 
 @hookimpl
@@ -20,4 +20,22 @@ def cflint_register_rules():
         tls_options.ClientTlsIncomplete(),
         tls_options.SslOptionInvalid(),
         tls_options.FingerprintAlgorithmInvalid(),
+        keys.NotInspected(),
+        keys.EncryptedPrivateKey(),
+        keys.KeyCertMismatch(),
+        keys.CaPrivateKeyOnServer(),
+        keys.KeyUnreadableFormat(),
+        keys.KeyTooWeak(),
+        keys.StrayPrivateKey(),
+        certs.CertUnreadableFormat(),
+        certs.CertExpired(),
+        certs.CertExpiringSoon(),
+        certs.WeakSignature(),
+        certs.ChainNotVerified(),
+        certs.EkuMissing(),
+        certs.HostnameMismatch(),
+        certs.CaCertNotCa(),
+        certs.ChainFileIgnored(),
+        certs.LifetimeTooLong(),
+        certs.SelfSignedServerCert(),
     ]

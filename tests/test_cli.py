@@ -9,15 +9,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-GOOD_CF = "V10/Berkeley\nO LogLevel=9\nO ServerCertFile=/etc/mail/tls/s.crt\n" \
-          "O ServerKeyFile=/etc/mail/tls/s.key\nO CACertFile=/etc/mail/tls/ca.crt\n" \
-          "O CACertPath=/etc/ssl/certs\nMlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n"
+TLS = EXAMPLES / "good" / "etc" / "mail" / "tls"
+GOOD_CF = (f"V10/Berkeley\nDj mail.example.test\nO LogLevel=9\nO ServerCertFile={TLS}/server.crt\n"
+           f"O ServerKeyFile={TLS}/server.key\nO CACertFile={TLS}/ca.crt\n"
+           f"O ClientCertFile={TLS}/client.crt\nO ClientKeyFile={TLS}/client.key\n"
+           f"O CACertPath={TLS}/certs\nMlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
+NOW = ["--now", "2026-12-01"]
 
 
 def cflint(*args, env=None, cwd=None, timeout=60):
     e = dict(os.environ)
     e.pop("NO_COLOR", None)
     e.update(env or {})
+    if args and args[0] == "check":  # judge certificate dates at a fixed time
+        args = (*args, *NOW)
     return subprocess.run([sys.executable, "-m", "cflint", *args], capture_output=True,
                           text=True, env=e, cwd=cwd, timeout=timeout)
 
@@ -35,7 +40,7 @@ def test_clean_file_exits_0(tmp_path):
 
 
 def test_exit_code_matrix(tmp_path):
-    warn = write(tmp_path, GOOD_CF + "O ServerCert=/etc/mail/tls/s.crt\n")  # CF004 warning
+    warn = write(tmp_path, GOOD_CF + f"O ServerCert={TLS}/server.crt\n")  # CF004 warning
     note = write(tmp_path, "V10/Berkeley\nO LogLevel=9\nMlocal, P=/bin/true, A=true\n", "n.cf")         # CF101 note
     err = write(tmp_path, GOOD_CF + "O Bogus=1\n", "e.cf")                   # CF002 error
     cases = [
@@ -82,9 +87,9 @@ def test_select_and_ignore(tmp_path):
     def codes(*a):
         r = cflint("check", str(cf), "--format", "json", *a)
         return sorted({f["code"] for f in json.loads(r.stdout)["findings"]})
-    assert codes() == ["CF002", "CF004", "CF101"]
+    assert codes() == ["CF002", "CF004", "CF101", "CF301"]  # CF301: /x does not exist
     assert codes("--select", "CF0") == ["CF002", "CF004"]
-    assert codes("--ignore", "abbreviated-option,CF1") == ["CF002"]
+    assert codes("--ignore", "abbreviated-option,CF1,CF3") == ["CF002"]
     assert codes("--select", "unknown-option") == ["CF002"]
 
 

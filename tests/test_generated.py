@@ -41,8 +41,13 @@ def test_sarif_examples_validate(name):
 def test_sarif_of_every_fixture_validates(tmp_path):
     from cflint.cli import main
 
-    for fx in sorted((ROOT / "tests" / "rules").glob("*/*")):
+    from test_rules import build_scenario
+
+    for i, fx in enumerate(sorted((ROOT / "tests" / "rules").glob("*/*"))):
         out = tmp_path / "o.sarif"
-        assert main(["check", str(fx), "--format", "sarif", "--fail-on", "never",
-                     "-o", str(out)]) == 0
+        targets, args = [str(fx)], []
+        if (fx / "scenario").exists():
+            targets, args, _expected, _unreadable = build_scenario(fx, tmp_path / str(i))
+        assert main(["check", *targets, "--format", "sarif", "--fail-on", "never",
+                     "-o", str(out), *args]) == 0, fx
         validate_sarif(json.loads(out.read_text()))

@@ -1,6 +1,7 @@
 """The bundled example installations, judged by the real sendmail: the good one is
 accepted as it is, and cflint's daemon-fails findings on the broken one are exactly the
-lines sendmail rejects."""
+lines sendmail rejects. (sendmail reads the host's paths, so cflint does too here; that
+the good example is clean under --root is test_cli's job.)"""
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,5 @@ def test_example_agrees_with_sendmail(cf, sendmail, sendmail_version, tmp_path):
     assert sj.disagreements(verdict, result, text) == [], verdict.output
     if cf.parts[-4] == "good":
         assert not verdict.rejected, verdict.output
-        assert result.report["findings"] == []
     elif cf.name == "sendmail.cf":
         assert verdict.rejected  # the broken MTA config does not even start

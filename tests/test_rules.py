@@ -21,6 +21,41 @@ def fixtures():
                 yield pytest.param(code_dir.name, fx, id=f"{code_dir.name}/{fx.name}")
 
 
+NOW = "2026-12-01T00:00:00Z"
+
+
+def build_scenario(fx: Path, tmp_path: Path):
+    """A directory fixture with a 'scenario' file: the key/certificate material comes from
+    tests/pki_fixtures.py (the recipe), the cf from the scenario's options. Returns the
+    lint target, the extra arguments and the expected (file, line) list."""
+    import pki_fixtures
+
+    root = tmp_path / "root"
+    tls = root / "etc" / "mail" / "tls"
+    tls.mkdir(parents=True)
+    opts = pki_fixtures.materialize((fx / "scenario").read_text().strip(), tls)
+    lines = ["V10/Berkeley", "Dj mail.example.test"]
+    where = {}
+    for opt, name in opts.items():
+        lines.append(f"O {opt}=" + ",".join(f"/etc/mail/tls/{n}" for n in name.split(",")))
+        where[opt] = len(lines)
+    lines.append("Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l")
+    (root / "etc" / "mail" / "sendmail.cf").write_text("\n".join(lines) + "\n")
+    expected = []
+    if (fx / "expect").exists():
+        for tok in (fx / "expect").read_text().split():
+            if tok.startswith("file:"):
+                expected.append((tok[5:], 1))
+            else:
+                expected.append(("sendmail.cf", where[tok]))
+    unreadable = []
+    if (fx / "unreadable").exists():
+        for name in (fx / "unreadable").read_text().split():
+            (tls / name).chmod(0)
+            unreadable.append(tls / name)
+    return ["/etc/mail"], ["--root", str(root), "--now", NOW], expected, bool(unreadable)
+
+
 def read_fixture(fx: Path):
     """(args, expected [(file, line)]) from '# args:' / '# expect:' header lines of a
     file fixture, or the 'args' / 'expect' files of a directory fixture."""
@@ -43,18 +78,45 @@ def read_fixture(fx: Path):
 
 
 def lint(path: Path, args, tmp_path, select=None):
+    return lint_many([str(path)], args, tmp_path, select)
+
+
+def lint_many(targets, args, tmp_path, select=None):
     out = tmp_path / "out.json"
-    argv = ["check", str(path), "--format", "json", "--fail-on", "never", "-o", str(out), *args]
+    argv = ["check", *targets, "--format", "json", "--fail-on", "never", "-o", str(out), *args]
     if select:
         argv += ["--select", select]
     assert main(argv) == 0
     return json.loads(out.read_text())["findings"]
 
 
+def lint_unprivileged(targets, args, tmp_path, select):
+    """Run cflint without the capabilities that let root read any file."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.json"
+    cmd = [sys.executable, "-m", "cflint", "check", *targets, "--format", "json",
+           "--fail-on", "never", "-o", str(out), "--select", select, *args]
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *cmd]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(out.read_text())["findings"]
+
+
 @pytest.mark.parametrize("code,fx", list(fixtures()))
 def test_fixture(code, fx, tmp_path):
-    args, expected = read_fixture(fx)
-    found = lint(fx, args, tmp_path, select=code)
+    if (fx / "scenario").exists():
+        targets, args, expected, unprivileged = build_scenario(fx, tmp_path)
+        if unprivileged:
+            found = lint_unprivileged(targets, args, tmp_path, code)
+        else:
+            found = lint_many(targets, args, tmp_path, select=code)
+    else:
+        args, expected = read_fixture(fx)
+        found = lint(fx, args, tmp_path, select=code)
     got = sorted((Path(f["path"]).name, f["line"]) for f in found if f["code"] == code)
     if fx.name.startswith("good_"):
         assert got == [], f"{fx.name} must not trigger {code}: {found}"

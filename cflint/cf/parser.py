@@ -73,6 +73,7 @@ class CfDocument:
     problems: list[Problem] = field(default_factory=list)
     macros: dict[str, str] = field(default_factory=dict)
     macro_lines: dict[str, int] = field(default_factory=dict)
+    macro_raw: dict[str, str] = field(default_factory=dict)
     config_level: int = 0
     vendor: str | None = None
     version_line: int | None = None
@@ -277,6 +278,7 @@ def parse(text: str) -> CfDocument:
             name, value = _macro_def(body)
             if name:
                 macros[name] = expand_macros(value, macros)
+                doc.macro_raw[name] = value
                 doc.macro_lines[name] = where
             else:
                 problems.append(Problem("syntax", where, 2, "a D line needs a macro name "

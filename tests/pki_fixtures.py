@@ -1,0 +1,609 @@
+"""The recipe for every key/certificate fixture of the PKI tests (no hand-made blobs).
+
+Each ``Scenario`` writes one server installation's TLS files into a directory and returns
+the cf options that name them (file names relative to that directory; a value may be
+``"a,b"`` for sendmail's second pair).  ``materialize(name, directory)`` builds one
+scenario and sets the modes sendmail expects (keys 0600, certificates 0644, directories
+0755).  Run as a script to look at the material::
+
+    python tests/pki_fixtures.py OUTDIR [SCENARIO...]     # writes OUTDIR/<name>/
+
+Material comes from ``cryptography``; the ``openssl`` CLI is used only for what
+cryptography refuses to produce: SHA-1 and MD5 signatures (cryptography >= 4x will not sign
+with them; the certificate is built by cryptography, self-signed, then re-signed with
+``openssl x509 -CA/-key -preserve_dates -sha1|-md5``) and the OpenSSL subject hash of the
+``certs/<hash>.0`` links (``openssl x509 -noout -hash``).
+
+Default layout of every scenario (each scenario changes one thing)::
+
+    server.crt  server.key     RSA 2048, SHA-256 by the CA, serverAuth, SAN mail.example.test,
+                               valid 2026-06-01..2027-06-01 (valid at NOW, > 30 days left)
+    client.crt  client.key     RSA 2048, SHA-256 by the CA, clientAuth
+    ca.crt                     the CA: RSA 2048, CA:TRUE, SHA-256 (CACertFile)
+    certs/ca.crt certs/<hash>.0 -> ca.crt                             (CACertPath)
+
+Keys are PKCS#8 PEM unless the scenario says otherwise.  Keys are random (generated once
+per process and shared between scenarios); names, subjects and dates are fixed.  No
+function here prints key material.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)   # the injected "now" for every verdict
+HOST = "mail.example.test"                           # the cf's Dj; the default SAN
+OTHER_HOST = "other.example.test"
+
+VALID_FROM = datetime(2026, 6, 1, tzinfo=timezone.utc)
+VALID_TO = datetime(2027, 6, 1, tzinfo=timezone.utc)
+CA_FROM = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CA_TO = datetime(2036, 1, 1, tzinfo=timezone.utc)
+
+KEY_MODE, CERT_MODE, DIR_MODE = 0o600, 0o644, 0o755
+CA_DIR = "certs"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    # writes files into a directory, returns {cf option name: file name in that dir}
+    build: Callable[[Path], dict[str, str]]
+    codes: frozenset[str]                    # cflint codes expected among the findings
+    note: str = ""
+
+
+# ------------------------------------------------------------------------- keys
+
+
+@functools.lru_cache(maxsize=None)
+def _key(label: str, kind: str = "rsa2048"):
+    """One private key per label, generated once per process (random material)."""
+    if kind.startswith("rsa"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=int(kind[3:]))
+    if kind == "p256":
+        return ec.generate_private_key(ec.SECP256R1())
+    if kind == "ed25519":
+        return ed25519.Ed25519PrivateKey.generate()
+    raise ValueError(f"unknown key kind {kind!r}")
+
+
+def key_bytes(key, form: str = "pkcs8") -> bytes:
+    """Serialize a private key: pkcs8 (BEGIN PRIVATE KEY), traditional (BEGIN RSA/EC
+    PRIVATE KEY), der (PKCS#8 DER), enc-traditional (Proc-Type: 4,ENCRYPTED),
+    enc-pkcs8 (BEGIN ENCRYPTED PRIVATE KEY).  The passphrase of the encrypted forms is
+    ``x``."""
+    enc = serialization.Encoding
+    fmt = serialization.PrivateFormat
+    none = serialization.NoEncryption()
+    pw = serialization.BestAvailableEncryption(b"x")
+    if form == "pkcs8":
+        return key.private_bytes(enc.PEM, fmt.PKCS8, none)
+    if form == "traditional":
+        return key.private_bytes(enc.PEM, fmt.TraditionalOpenSSL, none)
+    if form == "der":
+        return key.private_bytes(enc.DER, fmt.PKCS8, none)
+    if form == "enc-traditional":
+        return key.private_bytes(enc.PEM, fmt.TraditionalOpenSSL, pw)
+    if form == "enc-pkcs8":
+        return key.private_bytes(enc.PEM, fmt.PKCS8, pw)
+    raise ValueError(f"unknown key form {form!r}")
+
+
+def cert_pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+# ------------------------------------------------------------------------- certificates
+
+
+def _name(cn: str, org: str = "cflint tests") -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _ski(key) -> x509.SubjectKeyIdentifier:
+    return x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+
+
+def _sign_hash(key):
+    return None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
+
+
+@dataclass(frozen=True)
+class Issuer:
+    key: object
+    cert: x509.Certificate
+
+
+@functools.lru_cache(maxsize=None)
+def _ca(label: str = "ca", cn: str = "cflint test CA") -> Issuer:
+    """A self-signed root CA: RSA 2048, CA:TRUE, SHA-256."""
+    key = _key(label)
+    name = _name(cn)
+    cert = (x509.CertificateBuilder()
+            .subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(CA_FROM).not_valid_after(CA_TO)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False,
+                                         decipher_only=False), critical=True)
+            .add_extension(_ski(key), critical=False)
+            .sign(key, hashes.SHA256()))
+    return Issuer(key, cert)
+
+
+@functools.lru_cache(maxsize=None)
+def _intermediate() -> Issuer:
+    """An intermediate CA (CA:TRUE, pathlen 0) signed by the default CA."""
+    root = _ca()
+    key = _key("intermediate")
+    cert = (x509.CertificateBuilder()
+            .subject_name(_name("cflint test intermediate CA")).issuer_name(root.cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(CA_FROM).not_valid_after(datetime(2031, 1, 1, tzinfo=timezone.utc))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False,
+                                         decipher_only=False), critical=True)
+            .add_extension(_ski(key), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                root.key.public_key()), critical=False)
+            .sign(root.key, hashes.SHA256()))
+    return Issuer(key, cert)
+
+
+def leaf(key, issuer: Issuer | None, *, cn: str = HOST, sans: tuple[str, ...] = (HOST,),
+         eku: tuple = (ExtendedKeyUsageOID.SERVER_AUTH,),
+         not_before: datetime = VALID_FROM, not_after: datetime = VALID_TO,
+         digest: str = "sha256") -> x509.Certificate:
+    """An end-entity certificate (CA:FALSE) for ``key``, signed by ``issuer`` (None:
+    self-signed).  ``digest`` sha1/md5 goes through the openssl CLI (cryptography refuses
+    those signatures)."""
+    rsa_key = isinstance(key, rsa.RSAPrivateKey)
+    subject = _name(cn)
+    b = (x509.CertificateBuilder()
+         .subject_name(subject)
+         .public_key(key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(not_before).not_valid_after(not_after)
+         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
+                                      key_encipherment=rsa_key, data_encipherment=False,
+                                      key_agreement=False, key_cert_sign=False,
+                                      crl_sign=False, encipher_only=False,
+                                      decipher_only=False), critical=True))
+    if eku:
+        b = b.add_extension(x509.ExtendedKeyUsage(list(eku)), critical=False)
+    if sans:
+        b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(s) for s in sans]),
+                            critical=False)
+    if digest == "sha256":
+        b = b.add_extension(_ski(key), critical=False)
+        if issuer is None:
+            return b.issuer_name(subject).sign(key, _sign_hash(key))
+        b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+            issuer.key.public_key()), critical=False)
+        return b.issuer_name(issuer.cert.subject).sign(issuer.key, _sign_hash(issuer.key))
+    if digest not in ("sha1", "md5"):
+        raise ValueError(f"unsupported digest {digest!r}")
+    # cryptography will not sign with SHA-1/MD5: self-sign with SHA-256, then let openssl
+    # re-sign the same certificate (dates, serial and extensions kept; openssl adds the
+    # key identifiers) with the weak digest.
+    proto = b.issuer_name(subject).sign(key, _sign_hash(key))
+    return _openssl_resign(proto, key, issuer, digest)
+
+
+def _openssl_resign(proto: x509.Certificate, key, issuer: Issuer | None,
+                    digest: str) -> x509.Certificate:
+    with tempfile.TemporaryDirectory(prefix="cflint-pki-") as tmp:  # mode 0700
+        t = Path(tmp)
+
+        def put(name: str, data: bytes, mode: int) -> str:
+            p = t / name
+            fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            return str(p)
+
+        src = put("in.crt", cert_pem(proto), 0o600)
+        out = str(t / "out.crt")
+        cmd = ["openssl", "x509", "-in", src, "-out", out, "-preserve_dates",
+               f"-{digest}", "-set_serial", str(proto.serial_number)]
+        if issuer is None:
+            cmd += ["-key", put("self.key", key_bytes(key), 0o600)]
+        else:
+            cmd += ["-CA", put("ca.crt", cert_pem(issuer.cert), 0o600),
+                    "-CAkey", put("ca.key", key_bytes(issuer.key), 0o600)]
+        proc = subprocess.run(cmd, capture_output=True, timeout=60)
+        if proc.returncode != 0 or not os.path.isfile(out):
+            raise RuntimeError(f"openssl x509 re-sign with {digest} failed (exit "
+                               f"{proc.returncode}): {proc.stderr.decode('latin-1')[:500]}")
+        cert = x509.load_pem_x509_certificate(Path(out).read_bytes())
+    want = {"sha1": "sha1", "md5": "md5"}[digest]
+    got = cert.signature_hash_algorithm.name if cert.signature_hash_algorithm else None
+    if got != want:
+        raise RuntimeError(f"openssl produced a {got} signature, not {want}")
+    return cert
+
+
+def subject_hash(cert_file: Path) -> str:
+    """OpenSSL's subject hash (``openssl x509 -noout -hash``), the name of a CACertPath link."""
+    proc = subprocess.run(["openssl", "x509", "-noout", "-hash", "-in", str(cert_file)],
+                          capture_output=True, timeout=60)
+    out = proc.stdout.decode("ascii", "replace").strip()
+    if proc.returncode != 0 or len(out) != 8:
+        raise RuntimeError(f"openssl x509 -hash {cert_file} failed: "
+                           f"{proc.stderr.decode('latin-1')[:300]}")
+    return out
+
+
+# ------------------------------------------------------------------------- layout
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _ca_dir(d: Path, certs: list[tuple[str, bytes]]) -> None:
+    """certs/ with each certificate and its ``<hash>.N`` symbolic link (as c_rehash makes)."""
+    cdir = d / CA_DIR
+    cdir.mkdir(parents=True, exist_ok=True)
+    for fname, pem in certs:
+        _write(cdir / fname, pem)
+        h = subject_hash(cdir / fname)
+        n = 0
+        while os.path.lexists(cdir / f"{h}.{n}"):
+            n += 1
+        os.symlink(fname, cdir / f"{h}.{n}")
+
+
+def _server_key():
+    return _key("server")
+
+
+def _server_cert(**kw) -> x509.Certificate:
+    return leaf(_server_key(), _ca(), **kw)
+
+
+@functools.lru_cache(maxsize=None)
+def _client_cert() -> x509.Certificate:
+    return leaf(_key("client"), _ca(), cn="client " + HOST,
+                eku=(ExtendedKeyUsageOID.CLIENT_AUTH,))
+
+
+def _layout(d: Path, *, key: bytes | None = None, cert: bytes | None = None,
+            cafile: bytes | None = None, ca_dir: list[tuple[str, bytes]] | None = None,
+            extra: dict[str, bytes] | None = None,
+            options: dict[str, str] | None = None) -> dict[str, str]:
+    """Write the default layout with the given parts replaced; return the cf options."""
+    ca_pem = cert_pem(_ca().cert)
+    _write(d / "server.crt", cert_pem(_server_cert()) if cert is None else cert)
+    _write(d / "server.key", key_bytes(_server_key()) if key is None else key)
+    _write(d / "client.crt", cert_pem(_client_cert()))
+    _write(d / "client.key", key_bytes(_key("client")))
+    _write(d / "ca.crt", ca_pem if cafile is None else cafile)
+    _ca_dir(d, [("ca.crt", ca_pem)] if ca_dir is None else ca_dir)
+    for fname, data in (extra or {}).items():
+        _write(d / fname, data)
+    opts = {"ServerCertFile": "server.crt", "ServerKeyFile": "server.key",
+            "ClientCertFile": "client.crt", "ClientKeyFile": "client.key",
+            "CACertFile": "ca.crt", "CACertPath": CA_DIR}
+    opts.update(options or {})
+    return opts
+
+
+# ------------------------------------------------------------------------- scenarios
+
+
+def _good_rsa(d: Path) -> dict[str, str]:
+    return _layout(d)
+
+
+def _good_ec(d: Path) -> dict[str, str]:
+    k = _key("server-ec", "p256")
+    return _layout(d, key=key_bytes(k), cert=cert_pem(leaf(k, _ca())))
+
+
+def _good_pkcs1(d: Path) -> dict[str, str]:
+    return _layout(d, key=key_bytes(_server_key(), "traditional"))
+
+
+def _good_combined(d: Path) -> dict[str, str]:
+    both = cert_pem(_server_cert()) + key_bytes(_server_key())
+    opts = _layout(d, extra={"server.pem": both},
+                   options={"ServerCertFile": "server.pem", "ServerKeyFile": "server.pem"})
+    (d / "server.crt").unlink()   # only the combined file holds the server pair
+    (d / "server.key").unlink()
+    return opts
+
+
+def _good_ed25519(d: Path) -> dict[str, str]:
+    k = _key("server-ed25519", "ed25519")
+    return _layout(d, key=key_bytes(k), cert=cert_pem(leaf(k, _ca())))
+
+
+def _encrypted_pem(d: Path) -> dict[str, str]:
+    return _layout(d, key=key_bytes(_server_key(), "enc-traditional"))
+
+
+def _encrypted_pkcs8(d: Path) -> dict[str, str]:
+    return _layout(d, key=key_bytes(_server_key(), "enc-pkcs8"))
+
+
+def _mismatch(d: Path) -> dict[str, str]:
+    return _layout(d, key=key_bytes(_key("other")))
+
+
+def _der_key(d: Path) -> dict[str, str]:
+    return _layout(d, key=key_bytes(_server_key(), "der"))
+
+
+def _empty_key(d: Path) -> dict[str, str]:
+    return _layout(d, key=b"")
+
+
+GARBAGE = (b"This file was meant to hold a key or a certificate.\n"
+           b"It holds neither: no PEM block, no DER structure.\n")
+
+
+def _garbage_key(d: Path) -> dict[str, str]:
+    return _layout(d, key=GARBAGE)
+
+
+def _der_cert(d: Path) -> dict[str, str]:
+    return _layout(d, cert=_server_cert().public_bytes(serialization.Encoding.DER))
+
+
+def _empty_cert(d: Path) -> dict[str, str]:
+    return _layout(d, cert=b"")
+
+
+def _garbage_cert(d: Path) -> dict[str, str]:
+    return _layout(d, cert=GARBAGE)
+
+
+def _rsa1024(d: Path) -> dict[str, str]:
+    k = _key("server-1024", "rsa1024")
+    return _layout(d, key=key_bytes(k), cert=cert_pem(leaf(k, _ca())))
+
+
+def _weak_by_ca(digest: str) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        return _layout(d, cert=cert_pem(_server_cert(digest=digest)))
+    return build
+
+
+def _selfsigned(digest: str) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        k = _key("server-selfsigned")
+        pem = cert_pem(leaf(k, None, digest=digest))
+        # Debian style: the self-signed server certificate is its own CACertFile
+        opts = _layout(d, key=key_bytes(k), cert=pem, ca_dir=[("server.crt", pem)],
+                       options={"CACertFile": "server.crt"})
+        (d / "ca.crt").unlink()   # the CA is not part of this installation
+        return opts
+    return build
+
+
+def _dated(not_before: datetime, not_after: datetime) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        return _layout(d, cert=cert_pem(_server_cert(not_before=not_before,
+                                                     not_after=not_after)))
+    return build
+
+
+def _chain_file(d: Path) -> dict[str, str]:
+    inter = _intermediate()
+    lf = leaf(_server_key(), inter)
+    return _layout(d, cert=cert_pem(lf) + cert_pem(inter.cert))
+
+
+def _no_serverauth(d: Path) -> dict[str, str]:
+    return _layout(d, cert=cert_pem(_server_cert(eku=(ExtendedKeyUsageOID.CLIENT_AUTH,))))
+
+
+def _hostname_mismatch(d: Path) -> dict[str, str]:
+    return _layout(d, cert=cert_pem(_server_cert(cn=OTHER_HOST, sans=(OTHER_HOST,))))
+
+
+def _ca_not_ca(d: Path) -> dict[str, str]:
+    peer = leaf(_key("peer"), _ca(), cn="peer.example.test", sans=("peer.example.test",))
+    opts = _layout(d, extra={"peer.crt": cert_pem(peer)}, options={"CACertFile": "peer.crt"})
+    (d / "ca.crt").unlink()
+    return opts
+
+
+def _long_lifetime(d: Path) -> dict[str, str]:
+    return _layout(d, cert=cert_pem(_server_cert(
+        not_after=VALID_FROM.replace(year=VALID_FROM.year + 5))))
+
+
+def _not_verified(d: Path) -> dict[str, str]:
+    other = _ca("other-ca", "cflint unrelated CA")
+    return _layout(d, cert=cert_pem(leaf(_server_key(), other)))
+
+
+def _ca_key_left(fname: str) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        return _layout(d, extra={fname: key_bytes(_ca().key)})
+    return build
+
+
+def _stray_key(d: Path) -> dict[str, str]:
+    return _layout(d, extra={"newkey.pem": key_bytes(_key("stray"))})
+
+
+def _second_pair_mismatch(d: Path) -> dict[str, str]:
+    ec_cert = leaf(_key("server-ec", "p256"), _ca())
+    return _layout(d, extra={"ec.crt": cert_pem(ec_cert),
+                             "other.key": key_bytes(_key("other-ec", "p256"))},
+                   options={"ServerCertFile": "server.crt,ec.crt",
+                            "ServerKeyFile": "server.key,other.key"})
+
+
+def _cafile_empty(d: Path) -> dict[str, str]:
+    return _layout(d, cafile=b"")
+
+
+def _s(name: str, build, codes: tuple[str, ...] = (), note: str = "") -> Scenario:
+    return Scenario(name, build, frozenset(codes), note)
+
+
+_LIST = [
+    _s("good-rsa", _good_rsa, note="the default layout"),
+    _s("good-ec", _good_ec, note="EC P-256 server key (PKCS#8), certificate by the CA"),
+    _s("good-pkcs1", _good_pkcs1, note="server key as BEGIN RSA PRIVATE KEY (PKCS#1)"),
+    _s("good-combined", _good_combined,
+       note="server.pem (0600): certificate then key, named as ServerCertFile and "
+            "ServerKeyFile"),
+    _s("good-ed25519", _good_ed25519,
+       note="Ed25519 server key and certificate (the certificate signed by the RSA CA); "
+            "the judge decides: sendmail 8.17.1.9 with OpenSSL 3.0 loads it and offers "
+            "STARTTLS"),
+    _s("encrypted-pem", _encrypted_pem, ("CF201",),
+       note="traditional PEM, Proc-Type: 4,ENCRYPTED (AES-256-CBC, cryptography's "
+            "TraditionalOpenSSL + BestAvailableEncryption); sendmail blocks on a "
+            "passphrase prompt before its greeting"),
+    _s("encrypted-pkcs8", _encrypted_pkcs8, ("CF201",),
+       note="BEGIN ENCRYPTED PRIVATE KEY (PKCS#8, PBES2)"),
+    _s("mismatch", _mismatch, ("CF202",), note="server.key belongs to another key pair"),
+    _s("der-key", _der_key, ("CF204",), note="server.key is PKCS#8 DER"),
+    _s("empty-key", _empty_key, ("CF204",), note="server.key is empty"),
+    _s("garbage-key", _garbage_key, ("CF204",), note="server.key is text, no PEM block"),
+    _s("der-cert", _der_cert, ("CF301",), note="server.crt is DER"),
+    _s("empty-cert", _empty_cert, ("CF301",), note="server.crt is empty"),
+    _s("garbage-cert", _garbage_cert, ("CF301",), note="server.crt is text, no PEM block"),
+    _s("rsa1024", _rsa1024, ("CF205",),
+       note="RSA-1024 server key, certificate by the CA (SHA-256): 'ee key too small' at "
+            "security level 2"),
+    _s("sha1-by-ca", _weak_by_ca("sha1"), ("CF304",),
+       note="server certificate signed by the CA with SHA-1 (re-signed by openssl "
+            "x509 -CA -sha1): 'ca md too weak'"),
+    _s("md5-by-ca", _weak_by_ca("md5"), ("CF304",),
+       note="server certificate signed by the CA with MD5 (openssl x509 -CA -md5)"),
+    _s("selfsigned-sha1", _selfsigned("sha1"), ("CF304", "CF311"),
+       note="self-signed SHA-1 server certificate (openssl x509 -key -sha1), also "
+            "CACertFile and in certs/ (Debian style); OpenSSL does not check a self-signed "
+            "leaf's own signature, so CF304 is a warning here"),
+    _s("selfsigned", _selfsigned("sha256"), ("CF311",),
+       note="self-signed SHA-256 server certificate, its own CACertFile"),
+    _s("expired", _dated(datetime(2025, 6, 1, tzinfo=timezone.utc),
+                         datetime(2026, 6, 1, tzinfo=timezone.utc)), ("CF302",),
+       note="valid 2025-06-01..2026-06-01, expired at NOW"),
+    _s("not-yet-valid", _dated(datetime(2027, 1, 1, tzinfo=timezone.utc),
+                               datetime(2027, 12, 1, tzinfo=timezone.utc)), ("CF302",),
+       note="valid 2027-01-01..2027-12-01, not yet valid at NOW"),
+    _s("expiring-soon", _dated(VALID_FROM, NOW + timedelta(days=10)), ("CF303",),
+       note="expires NOW + 10 days (2026-12-11)"),
+    _s("chain-file", _chain_file, ("CF309",),
+       note="server.crt holds the leaf (signed by an intermediate) and the intermediate "
+            "(signed by the CA); the intermediate is in neither CA location"),
+    _s("no-serverauth", _no_serverauth, ("CF306",),
+       note="server certificate with EKU clientAuth only"),
+    _s("hostname-mismatch", _hostname_mismatch, ("CF307",),
+       note=f"server certificate for {OTHER_HOST} (CN and SAN); the cf says Dj {HOST}"),
+    _s("ca-not-ca", _ca_not_ca, ("CF308",),
+       note="CACertFile peer.crt: a CA:FALSE leaf (signed by the CA) that is not the "
+            "server's own; the CA is still in certs/"),
+    _s("long-lifetime", _long_lifetime, ("CF310",),
+       note="server certificate valid 5 years (2026-06-01..2031-06-01)"),
+    _s("not-verified", _not_verified, ("CF305",),
+       note="server certificate signed by an unrelated CA that is in neither "
+            "CACertFile nor CACertPath"),
+    _s("ca-key-left", _ca_key_left("cakey.pem"), ("CF203",),
+       note="the default, plus the CA's private key as cakey.pem"),
+    _s("ca-key-by-match", _ca_key_left("backup.key"), ("CF203",),
+       note="the CA's private key as backup.key (found by its public key)"),
+    _s("stray-key", _stray_key, ("CF206",),
+       note="an unrelated private key newkey.pem that no option names"),
+    _s("second-pair-mismatch", _second_pair_mismatch, ("CF202",),
+       note="ServerCertFile server.crt,ec.crt / ServerKeyFile server.key,other.key: the "
+            "second key does not match ec.crt (sendmail only logs it)"),
+    _s("cafile-empty-pem", _cafile_empty, ("CF301",),
+       note="CACertFile ca.crt is empty: load verify locations fails on the server"),
+]
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in _LIST}
+
+
+# ------------------------------------------------------------------------- materialize
+
+
+def _key_names(opts: dict[str, str]) -> set[str]:
+    names: set[str] = set()
+    for opt, value in opts.items():
+        if opt.endswith("KeyFile"):
+            names.update(p for p in value.split(",") if p)
+    return names
+
+
+def materialize(name: str, directory: Path) -> dict[str, str]:
+    """Build scenario ``name`` into ``directory`` (created; must be empty) and set modes:
+    keys 0600 (files named by a *KeyFile option, or holding a PEM private key, or
+    ``*.key``), other files 0644, directories 0755.  Returns the cf options."""
+    scenario = SCENARIOS[name]
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise FileExistsError(f"{directory} is not empty")
+    directory.mkdir(parents=True, exist_ok=True)
+    opts = scenario.build(directory)
+    keys = _key_names(opts)
+    for root, dirs, files in os.walk(directory):
+        os.chmod(root, DIR_MODE)
+        for f in files:
+            p = Path(root) / f
+            if stat.S_ISLNK(os.lstat(p).st_mode):
+                continue
+            rel = p.relative_to(directory).as_posix()
+            is_key = (rel in keys or p.suffix == ".key"
+                      or b"PRIVATE KEY-----" in p.read_bytes())
+            os.chmod(p, KEY_MODE if is_key else CERT_MODE)
+    for value in opts.values():
+        for part in value.split(","):
+            if not os.path.lexists(directory / part):
+                raise RuntimeError(f"scenario {name}: {part} is named but was not written")
+    return opts
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: python tests/pki_fixtures.py OUTDIR [SCENARIO...]\n"
+              "writes each scenario (default: all) into OUTDIR/<name>/\n\nscenarios:")
+        for s in SCENARIOS.values():
+            print(f"  {s.name:22} {{{', '.join(sorted(s.codes))}}}  {s.note}")
+        return 0 if argv else 2
+    out, names = Path(argv[0]), argv[1:] or list(SCENARIOS)
+    unknown = [n for n in names if n not in SCENARIOS]
+    if unknown:
+        print(f"unknown scenario(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    for n in names:
+        opts = materialize(n, out / n)
+        s = SCENARIOS[n]
+        print(f"{n}: codes {{{', '.join(sorted(s.codes))}}}  " +
+              " ".join(f"{k}={v}" for k, v in opts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
