@@ -193,6 +193,7 @@ class Installation:
         self.fs = fs
         self.settings = settings
         self._files: dict = {}
+        self._memo: dict = {}
         self.input_problems: list[InputProblem] = []
         self.display = display or {}
         texts: dict[str, str] = {}
@@ -235,6 +236,15 @@ class Installation:
             return self.settings.now
         return datetime.datetime.now(datetime.timezone.utc)
 
+    def memo(self, key, compute):
+        """A value derived from the files, computed once per installation (rules share
+        it: the certificates a configuration can see, the CA directory index)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
+
     def file(self, path: str):
         """The lazily read, cached view of one referenced path."""
         ref = self._files.get(path)
@@ -246,6 +256,9 @@ class Installation:
 
     def tls_files(self, cfg: "CfConfig | None" = None) -> list:
         """Every TLS file the configurations name, with its role."""
+        return self.memo(("tls_files", id(cfg)), lambda: self._tls_files(cfg))
+
+    def _tls_files(self, cfg):
         from .files import TlsRef
 
         out = []

@@ -34,6 +34,10 @@ def _days(delta: dt.timedelta) -> str:
     return f"{d:.0f} day{'s' if round(d) != 1 else ''}"
 
 
+def _ev(cert, path: str) -> dict[str, str]:
+    return {"path": path, **cert.evidence()}
+
+
 def _loc_cert(model, ref, cert, note):
     loc, rel = where(model, ref, note)
     related = (Location(model.show_file(ref.path), cert.line, note=note),)
@@ -88,7 +92,7 @@ class CertUnreadableFormat(Rule):
             yield self.finding(
                 loc, f"{ref.option} {ref.path} {why}: sendmail logs \"{said}\" and "
                 f"{consequence(ref)}.", level=level, impacts=imps, fix=fix, related=rel,
-                anchor=f"certformat:{ref.path}")
+                anchor=f"certformat:{ref.path}", evidence={"path": ref.path})
 
 
 class CertExpired(Rule):
@@ -123,7 +127,7 @@ class CertExpired(Rule):
                 "but peers that verify refuse it ({verify}=FAIL).",
                 fix="Renew it: have a new certificate issued for the same key or a new one, "
                     f"install it as {ref.path}, and restart sendmail.",
-                related=rel, anchor=f"expired:{cert.sha256}", evidence=cert.evidence())
+                related=rel, anchor=f"expired:{cert.sha256}", evidence=_ev(cert, ref.path))
 
 
 class CertExpiringSoon(Rule):
@@ -151,7 +155,7 @@ class CertExpiringSoon(Rule):
                 f"{cert.not_after:%Y-%m-%d}, in {_days(cert.not_after - now)} (window: "
                 f"{model.settings.expiry_days} days): peers will then refuse it.",
                 fix=f"Renew it now and install the new certificate as {ref.path}.",
-                related=rel, anchor=f"expiring:{cert.sha256}", evidence=cert.evidence())
+                related=rel, anchor=f"expiring:{cert.sha256}", evidence=_ev(cert, ref.path))
 
 
 def _all_certs(model):
@@ -210,7 +214,7 @@ class WeakSignature(Rule):
                     level="warning", impacts=("weak-crypto",),
                     fix="Re-create it with SHA-256: openssl req -x509 -sha256 -key KEY "
                         f"-new -days 365 -subj '/CN=HOST' -out {ref.path}",
-                    related=rel, anchor=f"weaksig:{cert.sha256}", evidence=cert.evidence())
+                    related=rel, anchor=f"weaksig:{cert.sha256}", evidence=_ev(cert, ref.path))
                 continue
             if "ca md too weak" not in level_errors(cert, level):
                 continue
@@ -222,7 +226,7 @@ class WeakSignature(Rule):
                 f"with \"ca md too weak\"), and {consequence(ref)}.",
                 level=lvl, impacts=imps,
                 fix="Have the CA reissue it with SHA-256 (openssl x509 -req -sha256 ...).",
-                related=rel, anchor=f"weaksig:{cert.sha256}", evidence=cert.evidence())
+                related=rel, anchor=f"weaksig:{cert.sha256}", evidence=_ev(cert, ref.path))
 
 
 def chain_to_store(cert, store, extra=()):
@@ -281,7 +285,7 @@ class ChainNotVerified(Rule):
                     "does not chain to a CA in this configuration's CACertFile/CACertPath; "
                     "peers judge it by their own CAs, so make sure they trust its issuer.",
                     level="note", fix="Confirm the receiving servers trust the issuer.",
-                    related=rel, anchor=f"chain:{cert.sha256}", evidence=cert.evidence())
+                    related=rel, anchor=f"chain:{cert.sha256}", evidence=_ev(cert, ref.path))
                 continue
             yield self.finding(
                 loc, f"the {p.label} certificate {cert.subject} (issuer {cert.issuer}) does "
@@ -290,7 +294,7 @@ class ChainNotVerified(Rule):
                 "issuer certificate\").",
                 fix="Add the issuing CA to CACertFile: cat ISSUER.pem >> CACERTFILE (or put it "
                     "in CACertPath and run openssl rehash on that directory).",
-                related=rel, anchor=f"chain:{cert.sha256}", evidence=cert.evidence())
+                related=rel, anchor=f"chain:{cert.sha256}", evidence=_ev(cert, ref.path))
 
 
 class EkuMissing(Rule):
@@ -321,7 +325,7 @@ class EkuMissing(Rule):
                 f"{', '.join(cert.eku)} but not {need}: peers that verify log verify=FAIL "
                 "(\"unsuitable certificate purpose\").",
                 fix=f"Get a certificate with {need} in its extended key usage for {ref.option}.",
-                related=rel, anchor=f"eku:{cert.sha256}:{need}", evidence=cert.evidence())
+                related=rel, anchor=f"eku:{cert.sha256}:{need}", evidence=_ev(cert, ref.path))
 
 
 def announced_host(model, cfg) -> tuple[str | None, str]:
@@ -344,8 +348,8 @@ class HostnameMismatch(Rule):
             "--hostname; without either the check is skipped with a note."),
         fix="Get a certificate whose subjectAltName lists the host name.",
         references=("RFC 6125", "RFC 7817"),
-        bad_example="Dj mail.example.test, certificate for other.example.test",
-        good_example="Dj mail.example.test, certificate for mail.example.test",
+        bad_example="Djmail.example.test, certificate for other.example.test",
+        good_example="Djmail.example.test, certificate for mail.example.test",
     )
 
     def check(self, model):
@@ -361,7 +365,7 @@ class HostnameMismatch(Rule):
                     f"({', '.join(cert.dns_names or cert.common_names) or 'none'}) were not "
                     "checked against it.", level="note", impacts=("hygiene",),
                     fix="Pass --hostname mail.example.org, or define Dj (confDOMAIN_NAME).",
-                    related=rel, anchor="hostname-unknown")
+                    related=rel, anchor="hostname-unknown", evidence=_ev(cert, ref.path))
                 continue
             if host_matches(cert, host):
                 continue
@@ -371,7 +375,7 @@ class HostnameMismatch(Rule):
                 f"{source}); its names are: {names}. Peers that check the name get "
                 "verify=FAIL.",
                 fix=f"Get a certificate with DNS:{host} in its subjectAltName.",
-                related=rel, anchor=f"hostname:{host}", evidence=cert.evidence())
+                related=rel, anchor=f"hostname:{host}", evidence=_ev(cert, ref.path))
 
 
 class CaCertNotCa(Rule):
@@ -404,7 +408,7 @@ class CaCertNotCa(Rule):
                 "not use it to verify anything.",
                 fix=f"Replace it in {s.path} by the certificate of the CA that issued it "
                     f"({c.issuer}).",
-                related=rel, anchor=f"notca:{c.sha256}", evidence=c.evidence())
+                related=rel, anchor=f"notca:{c.sha256}", evidence=_ev(c, s.path))
 
 
 class ChainFileIgnored(Rule):
@@ -435,7 +439,7 @@ class ChainFileIgnored(Rule):
                 f"first ({cert.subject}), so {rest} {'is' if len(cf.certs) == 2 else 'are'} "
                 "not sent.",
                 fix="Keep only the leaf in the file and append the others to CACertFile.",
-                related=rel, anchor=f"chainfile:{ref.path}")
+                related=rel, anchor=f"chainfile:{ref.path}", evidence=_ev(cert, ref.path))
 
 
 class LifetimeTooLong(Rule):
@@ -463,7 +467,7 @@ class LifetimeTooLong(Rule):
                 f"{cert.lifetime_days:.0f} days ({cert.not_before:%Y-%m-%d} to "
                 f"{cert.not_after:%Y-%m-%d}), longer than the {limit} days public CAs allow.",
                 fix="Reissue it with a shorter validity (e.g. openssl x509 -days 90).",
-                related=rel, anchor=f"lifetime:{cert.sha256}", evidence=cert.evidence())
+                related=rel, anchor=f"lifetime:{cert.sha256}", evidence=_ev(cert, ref.path))
 
 
 class SelfSignedServerCert(Rule):
@@ -491,4 +495,4 @@ class SelfSignedServerCert(Rule):
                 "cannot verify it (verify=FAIL), though opportunistic STARTTLS still "
                 "encrypts. Fine for a private relay whose peers trust it.",
                 fix="For a public MX, get a certificate from a public CA.",
-                related=rel, anchor=f"selfsigned:{cert.sha256}", evidence=cert.evidence())
+                related=rel, anchor=f"selfsigned:{cert.sha256}", evidence=_ev(cert, ref.path))

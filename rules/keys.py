@@ -7,7 +7,7 @@ from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import LEVEL_BITS, looks_private_key, parse_key_file, security_bits
 
 from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
-                         pairs, visible_certs, where)
+                         pairs, where)
 
 KEY_OPTIONS = ("ServerKeyFile", "ClientKeyFile")
 
@@ -134,7 +134,8 @@ class KeyCertMismatch(Rule):
                 related=rel + (Location(model.show_file(p.cert.path), cert.line,
                                         note="the certificate"),),
                 anchor=f"mismatch:{p.cert.path}:{p.key.path}",
-                evidence={**cert.evidence(), "key_sha256": kf.key.fingerprint,
+                evidence={"path": p.key.path, **cert.evidence(),
+                          "key_sha256": kf.key.fingerprint,
                           "cert_key_sha256": _sha(cert.spki)})
 
 
@@ -192,7 +193,7 @@ class KeyUnreadableFormat(Rule):
                 loc, f"the {p.label} key {ref.path} {why}: sendmail logs "
                 f"\"SSL_CTX_use_PrivateKey_file({ref.path}) failed\" and {consequence(ref)}.",
                 level=level, impacts=imps, fix=fix, related=rel,
-                anchor=f"keyformat:{ref.path}")
+                anchor=f"keyformat:{ref.path}", evidence={"path": ref.path})
 
 
 class KeyTooWeak(Rule):
@@ -241,11 +242,17 @@ class KeyTooWeak(Rule):
                     "-subj /CN=HOST (or -newkey ec -pkeyopt ec_paramgen_curve:P-256), have it "
                     "signed, and replace the pair.",
                 related=rel, anchor=f"weakkey:{ref.path}",
-                evidence={"key": f"{kt} {bits}", "security_level": str(level)})
+                evidence={"path": ref.path, "key": f"{kt} {bits}",
+                          "security_level": str(level),
+                          **(cf.certs[0].evidence() if cf and cf.status == "ok" else {})})
 
 
 def key_candidates(model):
-    """(path, name-based reason) of every file in the directories that hold the files
+    return model.memo("key_candidates", lambda: _key_candidates(model))
+
+
+def _key_candidates(model):
+    """The path of every file in the directories that hold the files
     the configuration names (and their demoCA/private, private subdirectories) that
     looks like a private key and is not named by ServerKeyFile/ClientKeyFile or any other
     option."""
@@ -294,8 +301,7 @@ class CaPrivateKeyOnServer(Rule):
     )
 
     def check(self, model):
-        seen = visible_certs(model)
-        cas = ca_certs(model, seen)
+        cas = ca_certs(model)
         by_spki = {s.cert.spki: s.cert for s in cas}
         for path in key_candidates(model):
             kf = parse_key_file(model.file(path).data)

@@ -87,6 +87,10 @@ class SeenCert:
 def visible_certs(model, cfg=None):
     """Every certificate the configurations (or one of them) can see, once per
     (config, path, index)."""
+    return model.memo(("visible_certs", id(cfg)), lambda: _visible_certs(model, cfg))
+
+
+def _visible_certs(model, cfg):
     seen: dict[tuple[int, str, int], SeenCert] = {}
     for ref in model.tls_files(cfg):
         if ref.option in ("ServerCertFile", "ClientCertFile", "CACertFile"):
@@ -112,9 +116,13 @@ def visible_certs(model, cfg=None):
     return list(seen.values())
 
 
-def ca_certs(model, seen=None):
+def ca_certs(model):
     """Certificates acting as CAs: CA:TRUE, or the issuer of another certificate seen."""
-    seen = visible_certs(model) if seen is None else seen
+    return model.memo("ca_certs", lambda: _ca_certs(model))
+
+
+def _ca_certs(model):
+    seen = visible_certs(model)
     out = []
     for s in seen:
         if s.cert.is_ca or any(o is not s and not o.cert.self_issued and o.cert.signed_by(s.cert)

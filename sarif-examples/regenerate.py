@@ -5,7 +5,7 @@
     python sarif-examples/regenerate.py --check  # exit 1 when a file is stale
 
 Each file is the real output of ``cflint check --root examples/<name> --format sarif``
-run from the repository root. Only ``originalUriBaseIds`` depends on where the checkout
+run from the repository root, with certificate dates judged at a fixed --now. Only ``originalUriBaseIds`` depends on where the checkout
 lies; it is written as ``file:///checkout/`` so the files do not change between machines.
 """
 import json
@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 EXAMPLES = ("good", "broken")
 PLACEHOLDER = "file:///checkout/"
+NOW = "2026-12-01T00:00:00Z"  # certificate dates are judged at a fixed time
 
 
 def generate(name: str) -> str:
@@ -31,6 +32,7 @@ def generate(name: str) -> str:
             out = Path(tmp) / "out.sarif"
             code = main(["check", "--root", f"examples/{name}", "--format", "sarif",
                          "--category", f"cflint/examples-{name}", "--fail-on", "never",
+                         "--now", NOW,
                          "--output", str(out)])
             if code != 0:
                 raise SystemExit(f"cflint failed on examples/{name} (exit {code})")

@@ -10,6 +10,7 @@ command -v sendmail-mta >/dev/null 2>&1 || need_apt+=(sendmail-bin)
 [ -d /usr/share/sendmail/cf/m4 ] || need_apt+=(sendmail-cf)
 command -v m4 >/dev/null 2>&1 || need_apt+=(m4)
 command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TLS = EXAMPLES / "good" / "etc" / "mail" / "tls"
-GOOD_CF = (f"V10/Berkeley\nDj mail.example.test\nO LogLevel=9\nO ServerCertFile={TLS}/server.crt\n"
+GOOD_CF = (f"V10/Berkeley\nDjmail.example.test\nO LogLevel=9\nO ServerCertFile={TLS}/server.crt\n"
            f"O ServerKeyFile={TLS}/server.key\nO CACertFile={TLS}/ca.crt\n"
            f"O ClientCertFile={TLS}/client.crt\nO ClientKeyFile={TLS}/client.key\n"
            f"O CACertPath={TLS}/certs\nMlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")

@@ -34,7 +34,7 @@ def build_scenario(fx: Path, tmp_path: Path):
     tls = root / "etc" / "mail" / "tls"
     tls.mkdir(parents=True)
     opts = pki_fixtures.materialize((fx / "scenario").read_text().strip(), tls)
-    lines = ["V10/Berkeley", "Dj mail.example.test"]
+    lines = ["V10/Berkeley", "Djmail.example.test"]
     where = {}
     for opt, name in opts.items():
         lines.append(f"O {opt}=" + ",".join(f"/etc/mail/tls/{n}" for n in name.split(",")))
