@@ -5,8 +5,9 @@
     python sarif-examples/regenerate.py --check  # exit 1 when a file is stale
 
 Each file is the real output of ``cflint check --root examples/<name> --format sarif``
-run from the repository root, with certificate dates judged at a fixed --now. Only ``originalUriBaseIds`` depends on where the checkout
-lies; it is written as ``file:///checkout/`` so the files do not change between machines.
+run from the repository root, with certificate dates judged at a fixed --now. Only
+``originalUriBaseIds`` depends on where the checkout lies; it is written as
+``file:///checkout/`` so the files do not change between machines.
 """
 import json
 import os
