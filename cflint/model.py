@@ -133,8 +133,9 @@ def _meant_long(rest: str, table: OptionTable) -> optdata.OptionSpec | None:
 class CfConfig:
     """One parsed configuration file (sendmail.cf or submit.cf)."""
 
-    def __init__(self, path: str, role: str, text: str, target: Target):
+    def __init__(self, path: str, role: str, text: str, target: Target, fs_path: str = ""):
         self.path = path          # as displayed
+        self.fs_path = fs_path or path  # as the file-system view reads it
         self.role = role          # "mta" or "msp"
         self.text = text
         self.doc = parse(text)
@@ -207,10 +208,12 @@ class Installation:
         self.configs: list[CfConfig] = []
         self.mta = self.msp = None
         if mta_path in texts:
-            self.mta = CfConfig(self.show(mta_path), "mta", texts[mta_path], self.target)
+            self.mta = CfConfig(self.show(mta_path), "mta", texts[mta_path], self.target,
+                                mta_path)
             self.configs.append(self.mta)
         if msp_path in texts:
-            self.msp = CfConfig(self.show(msp_path), "msp", texts[msp_path], self.target)
+            self.msp = CfConfig(self.show(msp_path), "msp", texts[msp_path], self.target,
+                                msp_path)
             self.configs.append(self.msp)
 
     def show(self, path: str) -> str:

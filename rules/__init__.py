@@ -2,7 +2,7 @@
 exactly like a third-party pack (see pyproject.toml)."""
 from cflint.api import hookimpl
 
-from . import certs, framework, keys, tls_options, values
+from . import certs, framework, keys, strength, tls_options, values
 
 
 @hookimpl
@@ -38,4 +38,12 @@ def cflint_register_rules():
         certs.ChainFileIgnored(),
         certs.LifetimeTooLong(),
         certs.SelfSignedServerCert(),
+        strength.CipherListInvalid(),
+        strength.CipherListWeak(),
+        strength.LegacyProtocols(),
+        strength.DhParametersWeak(),
+        strength.CrlUnusable(),
+        strength.RandFileUnusable(),
+        strength.DowngradeEnabled(),
+        strength.AuthBeforeTls(),
     ]

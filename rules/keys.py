@@ -46,6 +46,19 @@ class NotInspected(Rule):
                 loc, f"{ref.option} {ref.path} could not be read ({f.error_text()}): "
                 f"{what} were not checked.",
                 fix=self.meta.fix, related=rel, anchor=f"uninspected:{ref.path}")
+        from .strength import access_entries
+
+        for cfg in model.configs:
+            path, entries = access_entries(model, cfg)
+            if path is not None and entries is None:
+                text = path[:-3]
+                yield self.finding(
+                    Location(cfg.path, 1), f"only the compiled access map {path} exists, not "
+                    f"its text source {text}: cflint never reads the .db, so the Try_TLS and "
+                    "TLS_Srv entries were not checked.",
+                    fix=f"Keep the text file beside it (makemap -u hash {path[:-3]} > {text} "
+                        "recovers it), and lint again.",
+                    anchor=f"access-db-only:{path}")
 
 
 class EncryptedPrivateKey(Rule):

@@ -465,6 +465,66 @@ def _cafile_empty(d: Path) -> dict[str, str]:
     return _layout(d, cafile=b"")
 
 
+# DH groups with published primes, so no parameters need generating: RFC 7919 ffdhe2048
+# and the 1024-bit MODP group of RFC 2409 (Oakley group 2).
+FFDHE2048_P = int(
+    "FFFFFFFFFFFFFFFFADF85458A2BB4A9AAFDC5620273D3CF1D8B9C583CE2D3695A9E13641146433FBCC939DCE"
+    "249B3EF97D2FE363630C75D8F681B202AEC4617AD3DF1ED5D5FD65612433F51F5F066ED0856365553DED1AF3"
+    "B557135E7F57C935984F0C70E0E68B77E2A689DAF3EFE8721DF158A136ADE73530ACCA4F483A797ABC0AB182"
+    "B324FB61D108A94BB2C8E3FBB96ADAB760D7F4681D4F42A3DE394DF4AE56EDE76372BB190B07A7C8EE0A6D70"
+    "9E02FCE1CDF7E2ECC03404CD28342F619172FE9CE98583FF8E4F1232EEF28183C3FE3B1B4C6FAD733BB5FCBC"
+    "2EC22005C58EF1837D1683B2C6F34A26C1B2EFFA886B423861285C97FFFFFFFFFFFFFFFF", 16)
+MODP1024_P = int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
+    "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
+    "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16)
+
+
+def dh_pem(p: int) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric import dh
+    from cryptography.hazmat.primitives.serialization import Encoding, ParameterFormat
+
+    return dh.DHParameterNumbers(p, 2).parameters().parameter_bytes(
+        Encoding.PEM, ParameterFormat.PKCS3)
+
+
+def _dh(data: bytes | None) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        extra = {"dh.pem": data} if data is not None else {}
+        return _layout(d, extra=extra,
+                       options={"DHParameters": "dh.pem" if data is not None else Missing("dh.pem")})
+    return build
+
+
+def crl_pem(next_update: datetime) -> bytes:
+    ca = _ca()
+    b = (x509.CertificateRevocationListBuilder().issuer_name(ca.cert.subject)
+         .last_update(VALID_FROM).next_update(next_update))
+    return b.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+
+def _crl(data: bytes | None) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        extra = {"ca.crl": data} if data is not None else {}
+        return _layout(d, extra=extra,
+                       options={"CRLFile": "ca.crl" if data is not None else Missing("ca.crl")})
+    return build
+
+
+class Literal(str):
+    """An option value written as it is (a keyword or cipher string), not a file name."""
+
+
+class Missing(str):
+    """A file name the scenario names on purpose without writing the file."""
+
+
+def _opt(**options: str) -> Callable[[Path], dict[str, str]]:
+    def build(d: Path) -> dict[str, str]:
+        return _layout(d, options={k: Literal(v) for k, v in options.items()})
+    return build
+
+
 def _s(name: str, build, codes: tuple[str, ...] = (), note: str = "") -> Scenario:
     return Scenario(name, build, frozenset(codes), note)
 
@@ -542,6 +602,41 @@ _LIST = [
     _s("cafile-empty-pem", _cafile_empty, ("CF301",),
        note="CACertFile ca.crt is empty: load verify locations fails on the server"),
 ]
+_LIST += [
+    # DH parameters and CRLs (CF107, CF108): never a reason to switch STARTTLS off
+    _s("dh-2048", lambda d: _layout(d, extra={"dh.pem": dh_pem(FFDHE2048_P)},
+                                    options={"DHParameters": "dh.pem"}),
+       note="RFC 7919 ffdhe2048 as a PEM DH file"),
+    _s("dh-1024", lambda d: _layout(d, extra={"dh.pem": dh_pem(MODP1024_P)},
+                                    options={"DHParameters": "dh.pem"}), ("CF107",),
+       note="the 1024-bit MODP group as a PEM DH file"),
+    _s("dh-missing", _dh(None), ("CF107",), note="DHParameters names a file that is not there"),
+    _s("dh-garbage", _dh(b"not DH parameters\n"), ("CF107",),
+       note="a DH file without a DH PARAMETERS block"),
+    _s("crl-current", lambda d: _crl(crl_pem(NOW + timedelta(days=20)))(d),
+       note="a CRL by the CA, next update in 20 days"),
+    _s("crl-expired", lambda d: _crl(crl_pem(NOW - timedelta(days=5)))(d), ("CF108",),
+       note="a CRL whose nextUpdate is 5 days before NOW"),
+    _s("crl-missing", _crl(None), ("CF108",), note="CRLFile names a file that is not there"),
+    _s("crl-garbage", _crl(b"not a CRL\n"), ("CF108",), note="CRLFile without a PEM CRL"),
+    # keywords and cipher strings (CF104, CF105, CF107)
+    _s("dh-keyword-1024", _opt(DHParameters="1024"), ("CF107",),
+       note="'1': 1024-bit parameters generated at start"),
+    _s("dh-keyword-none", _opt(DHParameters="none"), note="'n': no finite-field DH"),
+    _s("dh-keyword-illegal", _opt(DHParameters="x"), ("CF107",), note="an illegal keyword"),
+    _s("cipher-invalid", _opt(CipherList="NOT-A-CIPHER"), ("CF104",),
+       note="a list that selects no cipher: 'list ignored'"),
+    _s("cipher-weak-asked", _opt(CipherList="HIGH:RC4-SHA:!aNULL"), ("CF105",),
+       note="valid, but asks for RC4 by name"),
+    _s("cipher-weak-admitted", _opt(CipherList="ALL:@SECLEVEL=0"), ("CF105",),
+       note="admits aNULL ciphers"),
+    _s("cipher-strong", _opt(CipherList="HIGH:!aNULL:!MD5"), note="a strong list"),
+    _s("suites-invalid", _opt(CipherSuites="AES256-SHA"), ("CF104",),
+       note="a TLS 1.2 name in CipherSuites"),
+    _s("suites-valid", _opt(CipherSuites="TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256"),
+       note="TLS 1.3 suites"),
+]
+
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in _LIST}
 
 
@@ -578,6 +673,8 @@ def materialize(name: str, directory: Path) -> dict[str, str]:
                       or b"PRIVATE KEY-----" in p.read_bytes())
             os.chmod(p, KEY_MODE if is_key else CERT_MODE)
     for value in opts.values():
+        if isinstance(value, (Literal, Missing)):
+            continue
         for part in value.split(","):
             if not os.path.lexists(directory / part):
                 raise RuntimeError(f"scenario {name}: {part} is named but was not written")

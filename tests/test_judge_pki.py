@@ -74,6 +74,12 @@ REFERENCE: dict[str, bool | str | None] = {
     "ca-key-left": True, "ca-key-by-match": True, "stray-key": True,
     "second-pair-mismatch": True,                                 # §2.4: logged only
     "cafile-empty-pem": False,                                    # §2.2 3d
+    # DH, CRLs, cipher strings: never a reason to switch STARTTLS off (§2.2, §4.5-4.7)
+    "dh-2048": True, "dh-1024": True, "dh-missing": True, "dh-garbage": True,
+    "dh-keyword-1024": True, "dh-keyword-none": True, "dh-keyword-illegal": True,
+    "crl-current": True, "crl-expired": True, "crl-missing": True, "crl-garbage": True,
+    "cipher-invalid": True, "cipher-weak-asked": True, "cipher-weak-admitted": True,
+    "cipher-strong": True, "suites-invalid": True, "suites-valid": True,
 }
 assert set(REFERENCE) == set(pki.SCENARIOS), "REFERENCE must list every scenario"
 
@@ -493,7 +499,8 @@ class World:
 
 
 def _absolute(directory: Path, opts: dict[str, str]) -> dict[str, str]:
-    return {k: ",".join(str(directory / p) for p in v.split(",")) for k, v in opts.items()}
+    return {k: v if isinstance(v, pki.Literal) else
+            ",".join(str(directory / p) for p in v.split(",")) for k, v in opts.items()}
 
 
 def _table(world: World) -> str:
@@ -610,3 +617,50 @@ def test_cflint_agrees_with_sendmail(name, pki_world):
     missing = scenario.codes - result.codes()
     assert not missing, (f"{scenario.name} ({scenario.note}): expected "
                          f"{', '.join(sorted(missing))} among the findings\n{both}")
+
+
+# What sendmail logs for the options that only weaken TLS (issue: CF104, CF107, CF108): a
+# line that must appear, or (prefixed "!") must not, in the scenario's log; cflint's
+# verdict for the scenario's code must agree with it.
+LOG_VERDICTS: dict[str, tuple[str, str, bool]] = {
+    # scenario: (code, log text, cflint must report the code)
+    "cipher-invalid": ("CF104", "SSL_CTX_set_cipher_list(NOT-A-CIPHER) failed, list ignored", True),
+    "cipher-strong": ("CF104", "!list ignored", False),
+    "suites-invalid": ("CF104", "SSL_CTX_set_ciphersuites(AES256-SHA) failed, suites ignored", True),
+    "suites-valid": ("CF104", "!suites ignored", False),
+    "dh-2048": ("CF107", "Diffie-Hellman init, key=2048 bit (/)", False),
+    "dh-1024": ("CF107", "Diffie-Hellman init, key=1024 bit (/)", True),
+    "dh-missing": ("CF107", "Diffie-Hellman init, key=2048 bit (I)", True),
+    "dh-garbage": ("CF107", "cannot read DH parameters", True),
+    "dh-keyword-1024": ("CF107", "Diffie-Hellman init, key=1024 bit (1)", True),
+    "dh-keyword-none": ("CF107", "!Diffie-Hellman init", False),
+    "dh-keyword-illegal": ("CF107", "illegal value 'x' for DHParameters", True),
+    "crl-current": ("CF108", "!PEM_read_bio_X509_CRL", False),
+    "crl-expired": ("CF108", "!PEM_read_bio_X509_CRL", True),
+    "crl-missing": ("CF108", "PEM_read_bio_X509_CRL", True),
+    "crl-garbage": ("CF108", "PEM_read_bio_X509_CRL", True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOG_VERDICTS))
+def test_log_line_matches_verdict(name, pki_world):
+    """The log line sendmail writes for CipherList/CipherSuites, DH and CRL files matches
+    cflint's verdict, and STARTTLS is still offered: these rules never claim starttls-off."""
+    if not pki_world.log_captured:
+        pytest.fail(f"sendmail's log could not be captured: {pki_world.log_note}")
+    code, text, flagged = LOG_VERDICTS[name]
+    p = pki_world.probes[name]
+    assert p.offered, p.describe()
+    log = "\n".join(p.log)
+    if text.startswith("!"):
+        assert text[1:] not in log, log
+    else:
+        assert text in log, log
+    cf = pki_world.cfs[name]
+    result = sj.lint(cf, pki_world.lint_dir, target=pki_world.version,
+                     extra=("--now", pki.NOW.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    found = [f for f in result.report["findings"] if f["code"] == code]
+    assert bool(found) == flagged, (name, found, log)
+    for f in result.report["findings"]:
+        if f["code"] in ("CF104", "CF105", "CF107", "CF108"):
+            assert "starttls-off" not in f["impacts"] and "daemon-fails" not in f["impacts"]

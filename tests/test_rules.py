@@ -37,7 +37,9 @@ def build_scenario(fx: Path, tmp_path: Path):
     lines = ["V10/Berkeley", "Djmail.example.test"]
     where = {}
     for opt, name in opts.items():
-        lines.append(f"O {opt}=" + ",".join(f"/etc/mail/tls/{n}" for n in name.split(",")))
+        value = name if isinstance(name, pki_fixtures.Literal) else ",".join(
+            f"/etc/mail/tls/{n}" for n in name.split(","))
+        lines.append(f"O {opt}={value}")
         where[opt] = len(lines)
     lines.append("Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l")
     (root / "etc" / "mail" / "sendmail.cf").write_text("\n".join(lines) + "\n")

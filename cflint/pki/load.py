@@ -15,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-_PEM_RE = re.compile(rb"-----BEGIN ([A-Z0-9 #-]+)-----[ \t]*\r?\n(.*?)-----END ([A-Z0-9 #-]+)-----",
+_PEM_RE = re.compile(rb"-----BEGIN ([A-Z0-9 .#-]+)-----[ \t]*\r?\n(.*?)-----END ([A-Z0-9 .#-]+)-----",
                      re.S)
 PRIVATE_KEY_LABELS = ("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY",
                       "ENCRYPTED PRIVATE KEY")
