@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                                       "says it (for CF307)")
     c.add_argument("--max-lifetime-days", type=_nonneg, default=398, metavar="N",
                    help="longest certificate validity before CF310 (default 398)")
+    c.add_argument("--check-permissions", choices=["auto", "always", "never"], default="auto",
+                   help="mode and owner rules: auto skips them for files in a git checkout "
+                        "(default), always, never")
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
     c.add_argument("--no-color", action="store_true", help="never colour text output")
 
@@ -238,7 +241,8 @@ def _check(args) -> int:
                         target_version=args.target_version, vendor=args.vendor,
                         now=args.now, expiry_days=args.expiry_days,
                         security_level=args.security_level, hostname=args.hostname,
-                        max_lifetime_days=args.max_lifetime_days)
+                        max_lifetime_days=args.max_lifetime_days,
+                        check_permissions=args.check_permissions)
     findings: list[Finding] = []
     inputs: list[str] = []
     for mta, msp in groups:

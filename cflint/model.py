@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import stat as stat_mod
 from dataclasses import dataclass
 from functools import cached_property
@@ -184,6 +185,7 @@ class Settings:
     security_level: int = 2
     hostname: str | None = None
     max_lifetime_days: int = 398
+    check_permissions: str = "auto"                # "auto", "always", "never"
 
 
 class Installation:
@@ -341,11 +343,13 @@ class Installation:
     # -------- users and groups (the linted tree's etc/passwd, else the host)
 
     @cached_property
-    def _passwd(self) -> tuple[dict[str, int], dict[str, int]] | None:
+    def _passwd(self) -> tuple[dict, dict] | None:
+        """(users: name -> (uid, gid), groups: name -> (gid, members)) from the linted
+        tree's /etc/passwd and /etc/group, or None to use the host's."""
         if self.fs.root is None:
             return None
-        users: dict[str, int] = {}
-        groups: dict[str, int] = {}
+        users: dict[str, tuple[int, int]] = {}
+        groups: dict[str, tuple[int, tuple[str, ...]]] = {}
         for path, table in (("/etc/passwd", users), ("/etc/group", groups)):
             try:
                 data = self.fs.read(path, 8 * 1024 * 1024).decode("utf-8", "replace")
@@ -353,35 +357,223 @@ class Installation:
                 return None
             for line in data.splitlines():
                 f = line.split(":")
-                if len(f) >= 3 and f[0] and not f[0].startswith("#"):
-                    try:
-                        table[f[0]] = int(f[2])
-                    except ValueError:
-                        pass
+                if len(f) < 4 or not f[0] or f[0].startswith("#"):
+                    continue
+                try:
+                    if table is users:
+                        users[f[0]] = (int(f[2]), int(f[3]))
+                    else:
+                        groups[f[0]] = (int(f[2]), tuple(m for m in f[3].split(",") if m))
+                except ValueError:
+                    pass
         return users, groups
 
     @property
     def names_source(self) -> str:
         return "the linted tree's /etc/passwd" if self._passwd else "this host"
 
-    def user_exists(self, name: str) -> bool:
-        return self._name_exists(0, name)
-
-    def group_exists(self, name: str) -> bool:
-        return self._name_exists(1, name)
-
-    def _name_exists(self, which: int, name: str) -> bool:
-        """which: 0 users, 1 groups."""
+    def user(self, name: str) -> tuple[int, int] | None:
+        """(uid, gid) of a user name."""
         if self._passwd:
-            return name in self._passwd[which]
-        import grp
+            return self._passwd[0].get(name)
         import pwd
 
         try:
-            (pwd.getpwnam, grp.getgrnam)[which](name)
-            return True
+            p = pwd.getpwnam(name)
+            return p.pw_uid, p.pw_gid
         except KeyError:
-            return False
+            return None
+
+    def group(self, name: str) -> tuple[int, tuple[str, ...]] | None:
+        """(gid, member names) of a group name."""
+        if self._passwd:
+            return self._passwd[1].get(name)
+        import grp
+
+        try:
+            g = grp.getgrnam(name)
+            return g.gr_gid, tuple(g.gr_mem)
+        except KeyError:
+            return None
+
+    def user_exists(self, name: str) -> bool:
+        return self.user(name) is not None
+
+    def group_exists(self, name: str) -> bool:
+        return self.group(name) is not None
+
+    def user_name(self, uid: int) -> str:
+        if self._passwd:
+            return next((n for n, (u, _g) in self._passwd[0].items() if u == uid), str(uid))
+        import pwd
+
+        try:
+            return pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return str(uid)
+
+    def group_name(self, gid: int) -> str:
+        if self._passwd:
+            return next((n for n, (g, _m) in self._passwd[1].items() if g == gid), str(gid))
+        import grp
+
+        try:
+            return grp.getgrgid(gid).gr_name
+        except KeyError:
+            return str(gid)
+
+    def groups_db(self):
+        from .sendmail.safefile import Groups
+
+        def build():
+            members: dict[int, frozenset[str]] = {}
+            if self._passwd:
+                for gid, mem in self._passwd[1].values():
+                    members[gid] = frozenset(mem)
+            else:
+                import grp
+
+                for g in grp.getgrall():
+                    members[g.gr_gid] = frozenset(g.gr_mem)
+            return Groups(members)
+
+        return self.memo("groups_db", build)
+
+    # -------- who reads the TLS files (sendmail-tls reference §3.2, §3.4)
+
+    def _uid_of(self, text: str) -> tuple[int, int] | None:
+        text = text.strip()
+        if text[:1].isdigit():
+            try:
+                uid = int(re.match(r"\d+", text).group(0))
+            except (AttributeError, ValueError):
+                return None
+            return uid, uid
+        return self.user(text)
+
+    def _run_as(self, cfg) -> tuple[int, int, str | None, str] | None:
+        """RunAsUser as (U, G, N, how it was written), or None when unset."""
+        s = cfg.get("RunAsUser")
+        if s is None or not s.value.strip():
+            return None
+        m = re.match(r"([^:./]*)(?:[:./](.*))?$", s.value.strip(), re.S)
+        user, group = m.group(1), m.group(2)
+        found = self._uid_of(user)
+        if found is None:
+            return None
+        uid, gid = found
+        name = user if not user[:1].isdigit() and not group else None
+        if group:
+            if group[:1].isdigit():
+                gid = int(re.match(r"\d+", group).group(0))
+            else:
+                g = self.group(group)
+                if g is None:
+                    return None
+                gid = g[0]
+        return uid, gid, name, s.value.strip()
+
+    def _trusted(self, cfg) -> int:
+        s = cfg.get("TrustedUser")
+        if s is None or not s.value.strip():
+            return 0
+        found = self._uid_of(s.value)
+        return found[0] if found else 0
+
+    def identities(self, cfg) -> list:
+        """The identities that read ``cfg``'s TLS files: the MTA (root, or RunAsUser);
+        for submit.cf both ways the MSP runs: root submitting (with its RunAsUser) and an
+        ordinary user through the set-group-ID smmsp binary."""
+        from .sendmail.safefile import Identity
+
+        def build():
+            t = self._trusted(cfg)
+            ra = self._run_as(cfg)
+            if cfg.role == "mta":
+                if ra:
+                    return [Identity(f"the MTA (RunAsUser={ra[3]})", ra[0], ra[1], ra[2], 0, t,
+                                     "mta")]
+                return [Identity("the MTA (root)", 0, 0, None, 0, t, "mta")]
+            out = []
+            if ra:
+                out.append(Identity(f"the MSP when root submits (RunAsUser={ra[3]})", ra[0],
+                                    ra[1], ra[2], 0, t, "msp-root"))
+            else:
+                out.append(Identity("the MSP when root submits", 0, 0, None, 0, t, "msp-root"))
+            smmsp = self.group("smmsp")
+            if smmsp is not None:
+                ordinary = ORDINARY_UID
+                out.append(Identity("the MSP when an ordinary user submits (set-group-ID "
+                                    "smmsp)", ordinary, smmsp[0], None, ordinary, t,
+                                    "msp-user"))
+            return out
+
+        return self.memo(("identities", id(cfg)), build)
+
+    def safety_flags(self, cfg):
+        from .sendmail.safefile import Flags
+
+        words = set()
+        for s in cfg.all("DontBlameSendmail"):
+            for w in re.findall(r"[A-Za-z0-9]+", s.value):
+                w = w.lower()
+                if w == "safe":
+                    words.clear()
+                else:
+                    words.add(w)
+        return Flags(group_readable_keyfile="groupreadablekeyfile" in words,
+                     group_writable_dirpath_safe="groupwritabledirpathsafe" in words,
+                     trust_sticky_bit="truststickybit" in words,
+                     cert_owner="certowner" in words and self.target.version >= (8, 18, 1),
+                     dont_init_groups=self._dont_init_groups(cfg))
+
+    @staticmethod
+    def _dont_init_groups(cfg) -> bool:
+        s = cfg.get("DontInitGroups")
+        return bool(s) and (s.value == "" or s.value[:1] in "tTyY")
+
+    # -------- whether modes and owners mean anything here
+
+    def permissions_skipped(self, path: str) -> str | None:
+        """Why the mode and owner rules are skipped for ``path`` (None: they apply):
+        --check-permissions never, or the file lies in a git work tree, which records
+        neither owners nor modes."""
+        mode = self.settings.check_permissions
+        if mode == "always":
+            return None
+        if mode == "never":
+            return NEVER
+        top = self._git_top(path)
+        return f"the files are in a git checkout ({top})" if top else None
+
+    def _git_top(self, path: str) -> str | None:
+        from .fs import RootFS
+
+        if type(self.fs) is LiveFS:
+            host = os.path.abspath(path)
+        elif isinstance(self.fs, RootFS):
+            try:
+                host = self.fs.host_path(path)
+            except OSError:
+                return None
+        else:
+            return None  # an archive: its modes and owners are recorded
+        d = os.path.dirname(host)
+        return self.memo(("git", d), lambda: _find_git(d))
+
+
+ORDINARY_UID = 4242  # an ordinary user who owns none of the files
+NEVER = "--check-permissions never"
+
+
+def _find_git(d: str) -> str | None:
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
 
 
 def _file_kind(mode: int) -> str:

@@ -2,7 +2,7 @@
 exactly like a third-party pack (see pyproject.toml)."""
 from cflint.api import hookimpl
 
-from . import certs, framework, keys, strength, tls_options, values
+from . import certs, framework, keys, safety, strength, tls_options, values
 
 
 @hookimpl
@@ -46,4 +46,17 @@ def cflint_register_rules():
         strength.RandFileUnusable(),
         strength.DowngradeEnabled(),
         strength.AuthBeforeTls(),
+        safety.PermissionsNotChecked(),
+        safety.KeyGroupReadable(),
+        safety.KeyWorldReadable(),
+        safety.TlsFileWritable(),
+        safety.UnsafeDirectoryPath(),
+        safety.WrongOwner(),
+        safety.NotRegularFile(),
+        safety.KeyOutsideSafeDirectory(),
+        safety.MspKeyUnreadable(),
+        safety.MspGroupReadableKeyFileMissing(),
+        safety.KeysTooOpenWithoutMsp(),
+        safety.DontBlameTooBroad(),
+        safety.MspMtaDrift(),
     ]

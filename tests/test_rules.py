@@ -22,6 +22,43 @@ def fixtures():
 
 
 NOW = "2026-12-01T00:00:00Z"
+# the users and groups of a scenario tree (etc/passwd, etc/group under --root)
+IDS = {"root": (0, 0), "smmta": (115, 121), "smmsp": (116, 122), "mail": (8, 8),
+       "nobody": (65534, 65534)}
+PASSWD = "".join(f"{n}:x:{u}:{g}::/nonexistent:/usr/sbin/nologin\n" for n, (u, g) in IDS.items())
+GROUP = ("root:x:0:\nsmmta:x:121:\nsmmsp:x:122:\nmail:x:8:\nnogroup:x:65534:\n"
+         "ssl-cert:x:111:smmta\n")
+GIDS = {"root": 0, "smmta": 121, "smmsp": 122, "mail": 8, "nogroup": 65534, "ssl-cert": 111}
+
+
+def apply_modes(root: Path, spec: str) -> None:
+    """'path mode [owner:group]' lines (paths relative to the tree; owners by the tree's
+    names), 'path -> target' for a symbolic link, 'path mkdir', 'cp src dst'."""
+    import os
+
+    for line in spec.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        path = root / parts[0]
+        if parts[1] == "->":
+            if path.exists() or path.is_symlink():
+                path.unlink()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(parts[2], path)
+            continue
+        if parts[1] == "mkdir":
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        if parts[0] == "cp":
+            import shutil
+
+            shutil.copy2(root / parts[1], root / parts[2])
+            continue
+        os.chmod(path, int(parts[1], 8))
+        if len(parts) > 2:
+            user, group = parts[2].split(":")
+            os.chown(path, IDS[user][0], GIDS[group], follow_symlinks=False)
 
 
 def build_scenario(fx: Path, tmp_path: Path):
@@ -41,13 +78,27 @@ def build_scenario(fx: Path, tmp_path: Path):
             f"/etc/mail/tls/{n}" for n in name.split(","))
         lines.append(f"O {opt}={value}")
         where[opt] = len(lines)
+    if (fx / "sendmail.extra").exists():
+        for extra in (fx / "sendmail.extra").read_text().splitlines():
+            lines.append(extra)
+            if extra.startswith("O "):
+                where[extra[2:].split("=", 1)[0]] = len(lines)
     lines.append("Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l")
     (root / "etc" / "mail" / "sendmail.cf").write_text("\n".join(lines) + "\n")
+    if (fx / "submit.cf").exists():
+        (root / "etc" / "mail" / "submit.cf").write_text((fx / "submit.cf").read_text())
+    (root / "etc" / "passwd").write_text(PASSWD)
+    (root / "etc" / "group").write_text(GROUP)
+    if (fx / "modes").exists():
+        apply_modes(root, (fx / "modes").read_text())
     expected = []
     if (fx / "expect").exists():
         for tok in (fx / "expect").read_text().split():
             if tok.startswith("file:"):
                 expected.append((tok[5:], 1))
+            elif ":" in tok:
+                name, line = tok.rsplit(":", 1)
+                expected.append((name, int(line)))
             else:
                 expected.append(("sendmail.cf", where[tok]))
     unreadable = []
