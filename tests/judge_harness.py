@@ -382,7 +382,9 @@ def _unsafe_component(path: Path) -> str | None:
     return None
 
 
-def _make_tree() -> Path:
+def make_tree(name: str, purpose: str = "the scenarios") -> Path:
+    """A fresh root-owned 0755 directory ``<base>/<name>/s-XXXX`` whose every component
+    from / down is root-owned and not group/other writable (else unavailable())."""
     reasons = []
     for base in BASE_CANDIDATES:
         b = Path(base)
@@ -392,7 +394,7 @@ def _make_tree() -> Path:
         if why:
             reasons.append(why)
             continue
-        parent = b / TREE
+        parent = b / name
         parent.mkdir(mode=0o755, exist_ok=True)
         os.chmod(parent, 0o755)
         root = Path(tempfile.mkdtemp(prefix="s-", dir=parent))
@@ -402,29 +404,40 @@ def _make_tree() -> Path:
             return root
         reasons.append(why)
         shutil.rmtree(root, ignore_errors=True)
-    sj.unavailable("no root-owned 0755 directory tree for the PKI scenarios: "
-                   + "; ".join(reasons))
+    sj.unavailable(f"no root-owned 0755 directory tree for {purpose}: " + "; ".join(reasons))
     raise AssertionError("unreachable")
 
 
-def base_cf_text(work: Path) -> str:
-    """Debian's installed sendmail.cf, else one built from the packaged .mc by m4."""
-    installed = Path("/etc/mail/sendmail.cf")
+def remove_tree(root: Path) -> None:
+    """Remove a make_tree() directory, and its parent when no other session uses it."""
+    shutil.rmtree(root, ignore_errors=True)
+    try:
+        root.parent.rmdir()
+    except OSError:
+        pass
+
+
+def base_cf_text(work: Path, name: str = "sendmail") -> str:
+    """Debian's installed /etc/mail/<name>.cf, else one built from the packaged .mc by m4."""
+    installed = Path("/etc/mail") / f"{name}.cf"
     if installed.is_file():
         return sj.read_cf(installed)
-    cf = sj.build_cf_from_mc(sj.debian_mc_source("sendmail"), work, "sendmail")
+    cf = sj.build_cf_from_mc(sj.debian_mc_source(name), work, name)
     return sj.read_cf(cf)
 
 
-def scenario_cf(base: str, options: dict[str, str]) -> str:
-    """The base cf without its TLS options, LogLevel and Dj, plus the scenario's."""
-    drop = re.compile(r"^O\s*(?:" + "|".join(TLS_OPTIONS) + r"|LogLevel)\s*=", re.I)
+def scenario_cf(base: str, options: dict[str, str], drop: Iterable[str] = (),
+                extra_lines: Iterable[str] = ()) -> str:
+    """The base cf without its TLS options, LogLevel and Dj (and the options named in
+    ``drop``), plus the scenario's options and ``extra_lines`` (verbatim O lines)."""
+    names = (*TLS_OPTIONS, "LogLevel", *drop)
+    drop_re = re.compile(r"^O\s*(?:" + "|".join(map(re.escape, names)) + r")\s*(?:=|$)", re.I)
     lines = base.split("\n")
     kept: list[str] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if drop.match(ln) or re.match(r"^Dj", ln):
+        if drop_re.match(ln) or re.match(r"^Dj", ln):
             i += 1
             while i < len(lines) and lines[i][:1] in (" ", "\t"):   # continuation lines
                 i += 1
@@ -433,6 +446,7 @@ def scenario_cf(base: str, options: dict[str, str]) -> str:
         i += 1
     add = ["# --- cflint PKI scenario ---", "O LogLevel=14"]
     add += [f"O {name}={value}" for name, value in options.items()]
+    add += list(extra_lines)
     # the D and O lines go right after the V line (before anything uses $j)
     v = next((n for n, ln in enumerate(kept) if re.match(r"^V\s*\d", ln)), None)
     at = 0 if v is None else v + 1
@@ -440,3 +454,11 @@ def scenario_cf(base: str, options: dict[str, str]) -> str:
     return "\n".join(kept)
 
 
+def print_past_capture(pytestconfig, text: str) -> None:
+    """Print a session table even under pytest's output capture."""
+    capman = pytestconfig.pluginmanager.getplugin("capturemanager")
+    if capman is not None:
+        with capman.global_and_fixture_disabled():
+            print("\n" + text)
+    else:
+        print(text)
