@@ -58,12 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="lint sendmail.cf / submit.cf files or directories")
     c.add_argument("paths", nargs="*", metavar="PATH",
-                   help="a .cf file, or a directory holding sendmail.cf and submit.cf "
-                        "(default /etc/mail, under --root if given)")
+                   help="a .cf file, a directory holding sendmail.cf and submit.cf, or a tar "
+                        "archive of a host's files (default /etc/mail, under --root if given)")
     c.add_argument("--format", "-f", default="text", help="text (default), json, sarif")
     c.add_argument("--output", "-o", help="write the report to this file instead of stdout")
-    c.add_argument("--root", help="re-base absolute paths under this directory "
-                                  "(a copied or mounted file system)")
+    c.add_argument("--root", help="re-base absolute paths under this directory or inside "
+                                  "this tar archive (a copied file system, a host snapshot)")
     c.add_argument("--select", action="append", metavar="CODES",
                    help="only these rules (codes, prefixes such as CF1, or names)")
     c.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
@@ -150,17 +150,87 @@ def _version() -> int:
 
 
 def discover(paths: list[str], root: str | None):
-    """Group the inputs into installations: (mta path, msp path, display names)."""
-    from .fs import LiveFS, RootFS
+    """Group the inputs into installations: [(fs, mta path, msp path, display names)].
 
-    fs = RootFS(root) if root else LiveFS()
-    if not paths:
-        paths = ["/etc/mail"]
+    A path is a .cf file, a directory holding sendmail.cf/submit.cf, or a tar archive of a
+    host's file system (its /etc/mail is linted); --root re-bases absolute paths under a
+    directory or inside an archive."""
+    from .fs import LiveFS, RootFS
+    from .tarfs import is_archive
+
+    if root:
+        fs = _archive(root) if is_archive(root) else RootFS(root)
+        if isinstance(fs, _Broken):
+            return [fs.group()]
+        return _groups(fs, paths or ["/etc/mail"], root)
+    out = []
+    plain = []
+    for given in paths or ["/etc/mail"]:
+        if is_archive(given) and os.path.isfile(given):
+            fs = _archive(given)
+            out.append(fs.group() if isinstance(fs, _Broken) else
+                       _find_in_archive(fs, given))
+        else:
+            plain.append(given)
+    if plain:
+        out.extend(_groups(LiveFS(), plain, None))
+    return out
+
+
+class _Broken:
+    """An input that could not be opened at all (a corrupt archive): CF012."""
+
+    def __init__(self, given: str, message: str):
+        self.given, self.message = given, message
+
+    def group(self):
+        return (None, self.given, None, {"broken": self.message})
+
+
+def _archive(path: str):
+    from .fs import FsError
+    from .tarfs import TarFS
+
+    try:
+        return TarFS(path)
+    except (FsError, OSError) as e:
+        return _Broken(path, str(e).split("\n", 1)[0])
+
+
+def _find_in_archive(fs, given: str):
+    """/etc/mail in the archive, else the shallowest directory holding a sendmail.cf or
+    submit.cf (an archive of /etc/mail made with tar -C /etc)."""
+    candidates = ["/etc/mail"]
+    stack = ["/"]
+    while stack:
+        d = stack.pop(0)
+        try:
+            names = fs.listdir(d)
+        except OSError:
+            continue
+        if "sendmail.cf" in names or "submit.cf" in names:
+            candidates.append(d)
+        stack.extend(os.path.join(d, n) for n in names if fs.is_dir(os.path.join(d, n)))
+    for d in candidates:
+        found = {}
+        display = {}
+        for name, role in (("sendmail.cf", "mta"), ("submit.cf", "msp")):
+            p = os.path.join(d, name)
+            if _is_entry(fs, p):
+                found[role] = p
+                display[p] = f"{given}!{p}"
+        if found:
+            return (fs, found.get("mta"), found.get("msp"), display)
+    raise UsageError(f"{given}: no sendmail.cf or submit.cf in the archive")
+
+
+def _groups(fs, paths: list[str], root: str | None):
     groups: dict[str, dict[str, str]] = {}
     display: dict[str, str] = {}
+    archive = getattr(fs, "archive", None)
     for given in paths:
         path = given
-        if root:
+        if root and archive is None:
             absroot = os.path.realpath(root)
             real = os.path.realpath(given) if os.path.exists(given) else given
             if os.path.isabs(given) and real.startswith(absroot + os.sep) and \
@@ -168,13 +238,17 @@ def discover(paths: list[str], root: str | None):
                 path = "/" + os.path.relpath(real, absroot)
             elif not os.path.isabs(given):
                 path = "/" + given
+        elif archive is not None and not given.startswith("/"):
+            path = "/" + given
+        shown = (lambda p, g: f"{archive}!{p}") if archive else (
+            lambda p, g: _display(fs, p, g))
         if fs.is_dir(path):
             found = False
             for name, role in (("sendmail.cf", "mta"), ("submit.cf", "msp")):
                 p = os.path.join(path, name)
                 if fs.exists(p) or _is_entry(fs, p):
                     groups.setdefault(os.path.normpath(path), {})[role] = p
-                    display[p] = _display(fs, p, os.path.join(given, name))
+                    display[p] = shown(p, os.path.join(given, name))
                     found = True
             if not found:
                 raise UsageError(f"{given}: no sendmail.cf or submit.cf in this directory")
@@ -190,8 +264,8 @@ def discover(paths: list[str], root: str | None):
             key = path
             slot = groups.setdefault(key, {})
         slot[role] = path
-        display[path] = _display(fs, path, given)
-    return fs, [(g.get("mta"), g.get("msp")) for g in groups.values()], display
+        display[path] = shown(path, given)
+    return [(fs, g.get("mta"), g.get("msp"), display) for g in groups.values()]
 
 
 def _display(fs, path: str, given: str) -> str:
@@ -218,8 +292,11 @@ def _check(args) -> int:
     from .model import Installation, Settings
     from .sendmail.versions import VersionError, check_supported, parse_version
 
-    if args.root and not os.path.isdir(args.root):
-        raise UsageError(f"--root {args.root}: not a directory")
+    from .tarfs import is_archive
+
+    if args.root and not (os.path.isdir(args.root) or
+                          (is_archive(args.root) and os.path.isfile(args.root))):
+        raise UsageError(f"--root {args.root}: not a directory or tar archive")
     if args.target_version:
         try:
             check_supported(parse_version(args.target_version))
@@ -236,7 +313,7 @@ def _check(args) -> int:
     except SelectionError as e:
         raise UsageError(str(e)) from None
 
-    fs, groups, display = discover(args.paths, args.root)
+    groups = discover(args.paths, args.root)
     settings = Settings(require_starttls=args.require_starttls,
                         target_version=args.target_version, vendor=args.vendor,
                         now=args.now, expiry_days=args.expiry_days,
@@ -245,9 +322,13 @@ def _check(args) -> int:
                         check_permissions=args.check_permissions)
     findings: list[Finding] = []
     inputs: list[str] = []
-    for mta, msp in groups:
-        inst = Installation(fs, mta, msp, settings, display)
-        inputs.extend(inst.show(p) for p in (mta, msp) if p)
+    for fs, mta, msp, display in groups:
+        if fs is None:  # an input that could not be opened: CF012 for it
+            inst = Installation.unreadable(mta, display["broken"], settings)
+            inputs.append(mta)
+        else:
+            inst = Installation(fs, mta, msp, settings, display)
+            inputs.extend(inst.show(p) for p in (mta, msp) if p)
         findings.extend(eng.run(inst, rules))
     findings.sort(key=Finding.sort_key)
 

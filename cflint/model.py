@@ -218,6 +218,13 @@ class Installation:
                                 msp_path)
             self.configs.append(self.msp)
 
+    @classmethod
+    def unreadable(cls, shown: str, message: str, settings: Settings) -> "Installation":
+        """An input that could not be opened at all (a corrupt archive)."""
+        inst = cls(LiveFS(), None, None, settings)
+        inst.input_problems.append(InputProblem(shown, message))
+        return inst
+
     def show(self, path: str) -> str:
         return self.display.get(path, path)
 
@@ -226,6 +233,9 @@ class Installation:
         working directory when it lies below it (a checkout), else the in-tree path."""
         if self.fs.root is None:
             return path
+        archive = getattr(self.fs, "archive", None)
+        if archive is not None:
+            return f"{archive}!{path}"
         try:
             host = self.fs.describe(path)
         except OSError:

@@ -3,7 +3,8 @@ extracting it.
 
 :class:`TarFS` offers the interface of :class:`cflint.fs.RootFS` (``root``, ``stat``,
 ``lstat``, ``readlink``, ``listdir``, ``exists``, ``is_dir``, ``read``, ``host_path``,
-``describe``) over the member index of an archive, read once when the view is made.
+``describe``) over the member index of an archive, read once when the view is made;
+``paths()`` lists that index (no link followed) and ``notes`` the oddities met in it.
 Paths are absolute in-archive paths (``/etc/mail/sendmail.cf``). Nothing is extracted and
 nothing is written anywhere; member data is read from the archive only by :meth:`read`.
 
@@ -453,7 +454,7 @@ class TarFS:
                 continue
             if part == "..":
                 if not resolved:
-                    why = f"link {via[0]} -> {via[1]}" if via else "'..'"
+                    why = f"link {via[0]} -> {via[1]!r}" if via else "'..'"
                     raise self._escape(path, why)
                 resolved.pop()
                 continue
@@ -530,6 +531,11 @@ class TarFS:
         if e.kind != stat_mod.S_IFDIR:
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
         return list(self._children.get(canon, ()))
+
+    def paths(self) -> list[str]:
+        """Every name in the view (members and synthesised directories), sorted, from the
+        index: no link is followed, so a search over them cannot loop."""
+        return sorted(self._index)
 
     def exists(self, path: str) -> bool:
         try:

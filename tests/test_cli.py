@@ -61,7 +61,7 @@ def test_exit_code_matrix(tmp_path):
     (["check", "--target-version", "banana"], "not a sendmail"),
     (["rule", "CF999"], "unknown rule"),
     (["frobnicate"], "invalid choice"),
-    (["check", "--root", "/nonexistent-root"], "not a directory"),
+    (["check", "--root", "/nonexistent-root"], "not a directory or tar archive"),
 ])
 def test_usage_errors_are_one_line_exit_2(args, needle, tmp_path):
     r = cflint(*args, cwd=tmp_path)
