@@ -200,17 +200,10 @@ def _archive(path: str):
 def _find_in_archive(fs, given: str):
     """/etc/mail in the archive, else the shallowest directory holding a sendmail.cf or
     submit.cf (an archive of /etc/mail made with tar -C /etc)."""
-    candidates = ["/etc/mail"]
-    stack = ["/"]
-    while stack:
-        d = stack.pop(0)
-        try:
-            names = fs.listdir(d)
-        except OSError:
-            continue
-        if "sendmail.cf" in names or "submit.cf" in names:
-            candidates.append(d)
-        stack.extend(os.path.join(d, n) for n in names if fs.is_dir(os.path.join(d, n)))
+    # the archive's own index, links not followed (a link to / must not multiply paths)
+    found_dirs = {os.path.dirname(p) for p in fs.paths()
+                  if os.path.basename(p) in ("sendmail.cf", "submit.cf")}
+    candidates = ["/etc/mail"] + sorted(found_dirs, key=lambda d: (d.count("/"), d))
     for d in candidates:
         found = {}
         display = {}
