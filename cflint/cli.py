@@ -87,11 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--check-permissions", choices=["auto", "always", "never"], default="auto",
                    help="mode and owner rules: auto skips them for files in a git checkout "
                         "(default), always, never")
+    c.add_argument("--max-ca-certs", type=_nonneg, default=100, metavar="N",
+                   help="most certificates in the server's CACertFile before CF408 (100)")
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
     c.add_argument("--no-color", action="store_true", help="never colour text output")
 
     r = sub.add_parser("rules", help="list every rule of every installed pack")
     r.add_argument("--format", "-f", choices=["text", "json"], default="text")
+
+    h = sub.add_parser("hash", help="print certificates' OpenSSL subject hashes, as "
+                                    "'openssl x509 -noout -hash' does")
+    h.add_argument("files", nargs="+", metavar="FILE")
+    h.add_argument("--old", action="store_true",
+                   help="the pre-1.0 (MD5) hash, as -subject_hash_old")
 
     d = sub.add_parser("rule", help="show one rule's documentation")
     d.add_argument("code", help="rule code or name, e.g. CF101")
@@ -110,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command == "hash":
+            return _hash(args)
         build_parser().print_help(sys.stderr)
         return EXIT_ERROR
     except UsageError as e:
@@ -312,7 +322,8 @@ def _check(args) -> int:
                         now=args.now, expiry_days=args.expiry_days,
                         security_level=args.security_level, hostname=args.hostname,
                         max_lifetime_days=args.max_lifetime_days,
-                        check_permissions=args.check_permissions)
+                        check_permissions=args.check_permissions,
+                        max_ca_certs=args.max_ca_certs)
     findings: list[Finding] = []
     inputs: list[str] = []
     for fs, mta, msp, display in groups:
@@ -390,6 +401,37 @@ def rule_doc(m) -> str:
     if m.references:
         parts += ["## References", "", *(f"- {ref}" for ref in m.references), ""]
     return "\n".join(parts)
+
+
+def _hash(args) -> int:
+    """One hash a line, as openssl x509 -noout -hash prints it (the first certificate of a
+    PEM file, or a DER file); a file that holds none is an error line, exit 2."""
+    from .fs import LiveFS
+    from .pki import subject_hash as sh
+    from .pki.load import pem_blocks
+
+    fs, code = LiveFS(), EXIT_CLEAN
+    for name in args.files:
+        try:
+            data = fs.read(name, 64 * 1024 * 1024)
+        except OSError as e:
+            print(f"cflint: {name}: {e.strerror or e}", file=sys.stderr)
+            code = EXIT_ERROR
+            continue
+        der = next((b.der for b in pem_blocks(data) if b.label in (
+            "CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE") and b.der), None)
+        if der is None and data[:1] == b"\x30":
+            der = data
+        try:
+            if der is None:
+                raise sh.SubjectHashError("no certificate in the file")
+            cur, old = sh.cert_hashes(der)
+        except (sh.SubjectHashError, ValueError) as e:
+            print(f"cflint: {name}: {e}", file=sys.stderr)
+            code = EXIT_ERROR
+            continue
+        print(old if args.old else cur)
+    return code
 
 
 def _rule(args) -> int:

@@ -186,6 +186,7 @@ class Settings:
     hostname: str | None = None
     max_lifetime_days: int = 398
     check_permissions: str = "auto"                # "auto", "always", "never"
+    max_ca_certs: int = 100
 
 
 class Installation:
@@ -285,7 +286,7 @@ class Installation:
                 "ClientCertFile": "client", "ClientKeyFile": "client",
                 "CACertFile": "ca-server" if server else "ca-client",
                 "CACertPath": "capath", "DHParameters": "dh" if server else None,
-                "CRLFile": "crl",
+                "CRLFile": "crl", "CRLPath": "crlpath",
             }
             cert_has_comma = {o: "," in (c.value(o) or "")
                               for o in ("ServerCertFile", "ClientCertFile")}

@@ -2,7 +2,7 @@
 exactly like a third-party pack (see pyproject.toml)."""
 from cflint.api import hookimpl
 
-from . import certs, framework, keys, safety, strength, tls_options, values
+from . import cadir, certs, framework, keys, safety, strength, tls_options, values
 
 
 @hookimpl
@@ -59,4 +59,12 @@ def cflint_register_rules():
         safety.KeysTooOpenWithoutMsp(),
         safety.DontBlameTooBroad(),
         safety.MspMtaDrift(),
+        cadir.HashLinkMissing(),
+        cadir.HashLinkDangling(),
+        cadir.HashLinkWrong(),
+        cadir.HashLinkSequence(),
+        cadir.CaPathKind(),
+        cadir.HashLinkTargetNotCert(),
+        cadir.BundleInCapath(),
+        cadir.CaFileTooLarge(),
     ]

@@ -637,6 +637,24 @@ _LIST += [
        note="TLS 1.3 suites"),
 ]
 
+def _cafile_large(d: Path) -> dict[str, str]:
+    """CACertFile with the test CA and 100 more CA certificates (101 in all)."""
+    pems = [cert_pem(_ca().cert)]
+    for i in range(100):
+        k = _key(f"extra-ca-{i}", "p256")
+        name = _name(f"extra CA {i}")
+        c = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+             .public_key(k.public_key()).serial_number(1000 + i)
+             .not_valid_before(VALID_FROM).not_valid_after(VALID_FROM + timedelta(days=3650))
+             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+             .sign(k, hashes.SHA256()))
+        pems.append(cert_pem(c))
+    return _layout(d, cafile=b"".join(pems))
+
+
+_LIST.append(_s("cafile-large", _cafile_large, ("CF408",),
+                note="CACertFile with 101 CA certificates"))
+
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in _LIST}
 
 

@@ -33,7 +33,8 @@ GIDS = {"root": 0, "smmta": 121, "smmsp": 122, "mail": 8, "nogroup": 65534, "ssl
 
 def apply_modes(root: Path, spec: str) -> None:
     """'path mode [owner:group]' lines (paths relative to the tree; owners by the tree's
-    names), 'path -> target' for a symbolic link, 'path mkdir', 'cp src dst'."""
+    names), 'path -> target' for a symbolic link, 'path mkdir', 'cp src dst', 'rmglob
+    pattern', 'suffix pattern N', 'renameglob pattern new', 'concat dst src...'."""
     import os
 
     for line in spec.splitlines():
@@ -54,6 +55,21 @@ def apply_modes(root: Path, spec: str) -> None:
             import shutil
 
             shutil.copy2(root / parts[1], root / parts[2])
+            continue
+        if parts[0] == "rmglob":  # remove what matches (e.g. the hash link)
+            for p in root.glob(parts[1]):
+                p.unlink()
+            continue
+        if parts[0] == "suffix":  # X.0 -> X.<n>, keeping the hash
+            for p in root.glob(parts[1]):
+                p.rename(p.with_name(p.name.rsplit(".", 1)[0] + "." + parts[2]))
+            continue
+        if parts[0] == "renameglob":  # the (single) match gets a new name
+            for p in root.glob(parts[1]):
+                p.rename(root / parts[2])
+            continue
+        if parts[0] == "concat":  # concat DST SRC...
+            (root / parts[1]).write_bytes(b"".join((root / x).read_bytes() for x in parts[2:]))
             continue
         os.chmod(path, int(parts[1], 8))
         if len(parts) > 2:
