@@ -4,7 +4,8 @@
     python examples/make-certs.py
 
 Writes, for examples/good and examples/broken, etc/mail/tls/: ca.crt, server.crt/.key,
-client.crt/.key, and certs/ca.crt (the CA directory). The keys are throw-away test keys
+client.crt/.key, and certs/ca.crt with its <hash>.0 link (the CA directory; the broken
+example has no link). The keys are throw-away test keys
 made for these examples; they protect nothing. The CA is valid from 2026-01-01 for 10
 years, the server and client certificates from 2026-07-01 for 397 days (within public-CA
 limits); the tests judge them at a fixed time (--now 2026-12-01), so they do not start
@@ -62,6 +63,14 @@ def main():
         ca = build(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True, serial=1)
         (tls / "ca.crt").write_bytes(ca)
         (tls / "certs" / "ca.crt").write_bytes(ca)
+        for old in (tls / "certs").glob("*.0"):
+            old.unlink()
+        if example == "good":  # the broken example lacks its hash link (CF401)
+            from cflint.pki.subject_hash import cert_hashes
+            from cryptography.x509 import load_pem_x509_certificate
+
+            der = load_pem_x509_certificate(ca).public_bytes(serialization.Encoding.DER)
+            (tls / "certs" / f"{cert_hashes(der)[0]}.0").symlink_to("ca.crt")
         for i, (role, eku) in enumerate((("server", ExtendedKeyUsageOID.SERVER_AUTH),
                                          ("client", ExtendedKeyUsageOID.CLIENT_AUTH)), 2):
             weak = example == "broken" and role == "server"

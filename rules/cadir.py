@@ -98,9 +98,10 @@ def _index(model, directory):
             for b in certs:
                 try:
                     cur, old = sh.cert_hashes(b.der)
+                    subject = sh.canonical_name(sh.cert_subject_der(b.der))
                 except (sh.SubjectHashError, ValueError):
                     continue
-                e.certs.append((hashlib.sha256(b.der).hexdigest(), cur, old))
+                e.certs.append((hashlib.sha256(b.der).hexdigest(), cur, old, subject))
             if not e.certs:
                 e.kind = "garbage"
         elif crls:
@@ -208,7 +209,7 @@ class HashLinkMissing(Rule):
                     continue
                 if e.kind != "cert":
                     continue
-                sha, cur, _old = e.certs[0]
+                sha, cur, _old, subject = e.certs[0]
                 found = any(x.kind == "cert" and any(c[0] == sha for c in x.certs)
                             for x in lookup(entries, cur))
                 if found:
@@ -281,7 +282,7 @@ class HashLinkWrong(Rule):
                 if not e.hash_name or e.hash_name[1] or e.kind != "cert":
                     continue
                 h = e.hash_name[0]
-                _sha, cur, old = e.certs[0]
+                _sha, cur, old, _subject = e.certs[0]
                 if cur == h:
                     continue
                 why = ("the old, pre-1.0 MD5 hash of the certificate's subject" if old == h
@@ -335,6 +336,26 @@ class HashLinkSequence(Rule):
                         anchor=f"CF404:gap:{x.path}")
                 if crl:
                     continue
+                reached = lookup(entries, h)
+                first_by_subject: dict[bytes, Entry] = {}
+                for x in reached:
+                    if x.kind != "cert":
+                        continue
+                    subj = x.certs[0][3]
+                    if subj in first_by_subject and first_by_subject[subj].certs[0][0] != \
+                            x.certs[0][0]:
+                        shadow = first_by_subject[subj]
+                        yield self.finding(
+                            _loc(ref), f"{x.name} and {shadow.name} in {ref.path} are two "
+                            "different CA certificates with the same subject: OpenSSL takes "
+                            f"the first it finds ({shadow.name}), so certificates issued by "
+                            f"the one in {x.name} fail verification (\"certificate signature "
+                            "failure\") unless key identifiers tell them apart.",
+                            fix=f"Keep one of them in {ref.path} (remove the other's file and "
+                                f"run openssl rehash {ref.path}).",
+                            related=_rel(model, x.path, "the shadowed CA"),
+                            anchor=f"CF404:shadow:{ref.path}:{x.certs[0][0]}")
+                    first_by_subject.setdefault(subj, x)
                 by_cert: dict[str, list[Entry]] = {}
                 for x in es:
                     for c in x.certs[:1]:
@@ -456,7 +477,7 @@ class BundleInCapath(Rule):
                 if e.kind != "cert" or len(e.certs) < 2 or e.hash_name:
                     continue
                 lost = []
-                for sha, cur, _old in e.certs[1:]:
+                for sha, cur, _old, _subject in e.certs[1:]:
                     if not any(x.kind == "cert" and x.certs and x.certs[0][0] == sha
                                for x in lookup(entries, cur)):
                         lost.append(cur)

@@ -9,9 +9,12 @@ sendmail-tls.md §9), shared by test_judge_pki.py, test_judge_safety.py and test
   where sendmail's directory checks pass; every component checked.
 * ``base_cf_text()`` / ``scenario_cf()``: Debian's sendmail.cf (or submit.cf) with the
   scenario's options in place of its own.
+* ``pack_root_fs()`` / ``finding_keys()``: a scenario as a tar archive of a root file
+  system, and what a report says independent of where its files were read from.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import selectors
@@ -20,6 +23,7 @@ import signal
 import socket
 import stat
 import subprocess
+import tarfile
 import tempfile
 import threading
 import time
@@ -462,3 +466,81 @@ def print_past_capture(pytestconfig, text: str) -> None:
             print("\n" + text)
     else:
         print(text)
+
+
+# ------------------------------------------------------------------------- tar archives
+
+
+def archive_support() -> str | None:
+    """Why cflint cannot lint a tar archive (None: it can)."""
+    try:
+        from cflint.tarfs import TarFS  # noqa: F401
+    except ImportError as e:
+        return f"cflint has no tar input (cflint.tarfs.TarFS): {e}"
+    return None
+
+
+def _add_path(tar: tarfile.TarFile, path: Path, seen: set[str]) -> None:
+    """Add ``path`` at its absolute name, every parent directory first, with modes and
+    owners as they are; symbolic links are stored as links, a second name of an inode
+    already stored as a hard link (tarfile's gettarinfo does that)."""
+    parts = path.parts[1:]
+    for n in range(1, len(parts) + 1):
+        p = Path("/", *parts[:n])
+        arc = "/".join(parts[:n])
+        if arc in seen:
+            continue
+        seen.add(arc)
+        info = tar.gettarinfo(str(p), arcname=arc)
+        if info.isreg():
+            with open(p, "rb") as fh:
+                tar.addfile(info, fh)
+        else:
+            tar.addfile(info)
+
+
+def pack_root_fs(out: Path, trees: Iterable[Path] = (), files: Iterable[Path] = (),
+                 etc_mail: dict[str, bytes] | None = None) -> Path:
+    """A tar.gz of a root file system: /etc/passwd and /etc/group of this host (so names
+    resolve as on disk), ``files`` and everything below ``trees`` at their absolute paths,
+    and ``etc_mail`` ({name: bytes}) as etc/mail/<name> (root:root 0644)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    seen: set[str] = set()
+    with tarfile.open(out, "w:gz", format=tarfile.GNU_FORMAT) as tar:
+        for etc in ("/etc/passwd", "/etc/group"):
+            _add_path(tar, Path(etc), seen)
+        if etc_mail:
+            if "etc/mail" not in seen:
+                seen.add("etc/mail")
+                info = tarfile.TarInfo("etc/mail")
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(info)
+            for name, data in etc_mail.items():
+                info = tarfile.TarInfo(f"etc/mail/{name}")
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
+        for f in files:
+            _add_path(tar, Path(f), seen)
+        for top in trees:
+            top = Path(top)
+            if not top.is_dir():
+                continue
+            _add_path(tar, top, seen)
+            for dirpath, dirnames, filenames in os.walk(top):
+                for entry in sorted(dirnames + filenames):
+                    _add_path(tar, Path(dirpath) / entry, seen)
+    return out
+
+
+def _file_of(f: dict) -> str | None:
+    """The file a finding is about, without an archive prefix (``ARCHIVE!/path``)."""
+    for p in ((f.get("related") or [{}])[0].get("path"), (f.get("evidence") or {}).get("path")):
+        if p:
+            return "/" + p.rsplit("!", 1)[-1].lstrip("/")
+    return None
+
+
+def finding_keys(result) -> set[tuple]:
+    """(code, file, level, impacts) of every finding of a sendmail_judge.LintResult."""
+    return {(f["code"], _file_of(f), f["level"], tuple(f.get("impacts") or ()))
+            for f in result.findings}

@@ -1,0 +1,163 @@
+"""OpenSSL is the judge of the CA directory rules (CF401-CF404).
+
+* the links cflint says must exist are the links `openssl rehash` creates;
+* `openssl verify -CApath DIR -no-CAfile leaf.pem` succeeds exactly when cflint reports no
+  CF401-CF404 for the leaf's CA.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from cflint.cli import main
+
+NOW = "2026-12-01T00:00:00Z"
+START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+LINK_CODES = {"CF401", "CF402", "CF403", "CF404"}
+
+
+@pytest.fixture(scope="module")
+def openssl():
+    path = shutil.which("openssl")
+    if path is None:
+        pytest.fail("openssl is needed to judge the CA directory rules")
+    return path
+
+
+def _name(cn, extra=()):
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), *extra])
+
+
+def make_ca(cn, extra=()):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = _name(cn, extra)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(START).not_valid_after(START + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True,
+                                         crl_sign=True, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, encipher_only=False,
+                                         decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def make_leaf(ca_key, ca_cert, cn="mail.example.test"):
+    key = ec.generate_private_key(ec.SECP256R1())
+    return (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(ca_cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(START).not_valid_after(START + dt.timedelta(days=365))
+            .sign(ca_key, hashes.SHA256()))
+
+
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def ossl_hash(openssl, path: Path, old=False) -> str:
+    flag = "-subject_hash_old" if old else "-hash"
+    return subprocess.run([openssl, "x509", "-noout", flag, "-in", str(path)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def lint_capath(tmp: Path, capath: Path) -> list[dict]:
+    cafile = tmp / "cafile.pem"
+    if not cafile.exists():
+        cafile.write_bytes(pem(make_ca("unrelated CA")[1]))
+    cf = tmp / "sendmail.cf"
+    cf.write_text(f"V10/Berkeley\nO CACertFile={cafile}\nO CACertPath={capath}\n"
+                  "Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
+    out = tmp / "out.json"
+    assert main(["check", str(cf), "--format", "json", "--fail-on", "never", "-o", str(out),
+                 "--now", NOW, "--select", "CF4"]) == 0
+    return json.loads(out.read_text())["findings"]
+
+
+TRICKY = [
+    ("Plain CA", ()),
+    ("  Spaced   Out   CA  ", ()),
+    ("UPPER case ca", ()),
+    ("Ünïcödé CA", ()),
+    ("CA", (x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Example  Org"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"))),
+    ("Mail CA", (x509.NameAttribute(NameOID.EMAIL_ADDRESS, "Ca@Example.Test"),)),
+]
+
+
+def test_links_cflint_asks_for_are_the_links_openssl_rehash_makes(openssl, tmp_path):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for i, (cn, extra) in enumerate(TRICKY):
+        (plain / f"ca{i}.pem").write_bytes(pem(make_ca(cn, extra)[1]))
+    # two CAs with the same subject: the same hash, suffixes .0 and .1
+    (plain / "twin-a.pem").write_bytes(pem(make_ca("Twin CA")[1]))
+    (plain / "twin-b.pem").write_bytes(pem(make_ca("Twin CA")[1]))
+    rehashed = tmp_path / "rehashed"
+    shutil.copytree(plain, rehashed)
+    subprocess.run([openssl, "rehash", str(rehashed)], check=True, capture_output=True)
+    made = sorted((name.split(".")[0], os.readlink(rehashed / name))
+                  for name in os.listdir(rehashed) if os.path.islink(rehashed / name))
+    asked = []
+    for f in lint_capath(tmp_path, plain):
+        assert f["code"] == "CF401", f
+        m = re.search(r"ln -s (\S+) ([0-9a-f]{8})\.\d+", f["fix"])
+        asked.append((m.group(2), m.group(1)))
+    assert sorted(asked) == made
+    # once rehashed, nothing is missing; the twins stay a warning: OpenSSL takes the first
+    left = [f for f in lint_capath(tmp_path, rehashed) if f["code"] in LINK_CODES]
+    assert [(f["code"], "same subject" in f["message"]) for f in left] == [("CF404", True)]
+
+
+def _scenario(openssl, d: Path, kind: str):
+    """A CA directory for one CA, arranged as ``kind``; returns the leaf file."""
+    d.mkdir()
+    ca_key, ca = make_ca(f"Judge CA {kind}")
+    (d / "ca.pem").write_bytes(pem(ca))
+    h = ossl_hash(openssl, d / "ca.pem")
+    old = ossl_hash(openssl, d / "ca.pem", old=True)
+    links = {
+        "good": [(f"{h}.0", "ca.pem")],
+        "missing": [],
+        "old-hash": [(f"{old}.0", "ca.pem")],
+        "gap": [(f"{h}.1", "ca.pem")],
+        "dangling-then-good": [(f"{h}.0", "gone.pem"), (f"{h}.1", "ca.pem")],
+        "good-plus-stale": [(f"{h}.0", "ca.pem"), ("0badc0de.0", "ca.pem")],
+        "second-slot": [(f"{h}.0", "other.pem"), (f"{h}.1", "ca.pem")],
+    }[kind]
+    if kind == "second-slot":  # another CA with the same name in .0: OpenSSL goes on to .1
+        (d / "other.pem").write_bytes(pem(make_ca(f"Judge CA {kind}")[1]))
+    for name, target in links:
+        os.symlink(target, d / name)
+    leaf = d.parent / f"{kind}-leaf.pem"
+    leaf.write_bytes(pem(make_leaf(ca_key, ca)))
+    return leaf
+
+
+@pytest.mark.parametrize("kind", ["good", "missing", "old-hash", "gap", "dangling-then-good",
+                                  "good-plus-stale", "second-slot"])
+def test_openssl_verify_agrees(kind, openssl, tmp_path):
+    capath = tmp_path / "capath"
+    leaf = _scenario(openssl, capath, kind)
+    r = subprocess.run([openssl, "verify", "-no-CAfile", "-CApath", str(capath),
+                        "-attime", str(int(dt.datetime(2026, 12, 1).timestamp())), str(leaf)],
+                       capture_output=True, text=True)
+    verified = r.returncode == 0
+    findings = [f for f in lint_capath(tmp_path, capath) if f["code"] in LINK_CODES]
+    # the findings that keep OpenSSL from finding this CA: CF401 for ca.pem, and the
+    # dangling links and suffix gaps on its hash (CF403 on an extra stale link does not)
+    about_ca = [f for f in findings if (f["code"] == "CF401" and "ca.pem" in f["fix"])
+                or f["code"] in ("CF402", "CF404")]
+    assert verified == (not about_ca), (kind, r.stdout + r.stderr, findings)
