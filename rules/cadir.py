@@ -33,6 +33,18 @@ class Entry:
     real: str | None = None          # the resolved target path (identity of the file)
 
 
+class Index(list):
+    """A CA directory's entries, with the hash-name table lookups use (built once)."""
+
+    _by: dict | None = None
+
+    def by_hash(self) -> dict:
+        if self._by is None:
+            self._by = {(e.hash_name[0], e.hash_name[1], e.hash_name[2]): e for e in self
+                        if e.hash_name}
+        return self._by
+
+
 def _hashes():
     from cflint.pki import subject_hash
 
@@ -48,7 +60,7 @@ def _index(model, directory):
     import hashlib
 
     sh = _hashes()
-    out = []
+    out = Index()
     try:
         names = model.fs.listdir(directory)
     except OSError:
@@ -129,11 +141,11 @@ def lookup(entries: list[Entry], h: str, crl: bool = False) -> list[Entry]:
     """What OpenSSL's hash-directory lookup opens for hash ``h``: h.0, h.1, ... (h.r0, ...
     for CRLs) up to the first name that does not exist (a dangling link counts as not
     existing)."""
-    by = {(e.hash_name[0], e.hash_name[2]): e for e in entries
-          if e.hash_name and e.hash_name[1] == crl}
+    by = entries.by_hash() if isinstance(entries, Index) else {
+        (e.hash_name[0], e.hash_name[1], e.hash_name[2]): e for e in entries if e.hash_name}
     out, n = [], 0
-    while (h, n) in by and not by[(h, n)].dangling:
-        out.append(by[(h, n)])
+    while (h, crl, n) in by and not by[(h, crl, n)].dangling:
+        out.append(by[(h, crl, n)])
         n += 1
     return out
 
@@ -162,10 +174,8 @@ def _once(refs):
 
 
 def _next_free(entries, h: str, crl: bool = False) -> int:
-    used = {e.hash_name[2] for e in entries if e.hash_name and e.hash_name[0] == h and
-            e.hash_name[1] == crl and not e.dangling}
     n = 0
-    while n in used:
+    while lookup(entries, h, crl)[n:n + 1]:
         n += 1
     return n
 

@@ -152,6 +152,11 @@ class SyslogCapture:
         with self._lock:
             return [t for p, t in self.lines if p == pid]
 
+    def snapshot(self) -> list[tuple[int | None, str]]:
+        """Every (pid, text) captured so far."""
+        with self._lock:
+            return list(self.lines)
+
     def _close(self) -> None:
         sock, self._sock = self._sock, None
         if sock is None:
