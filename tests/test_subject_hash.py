@@ -427,7 +427,7 @@ RECIPES = [
     Recipe("75-control-chars", "utf8only", "/CN=a\x01b\x1fc\x7f"),
     Recipe("76-emoji-pkix-upper", "pkix", "/CN=🔒 LOCK/O=😀", True),
     Recipe("77-kelvin-dotted-i", "utf8only", "/CN=\u212a\u0130/O=x", True),
-    Recipe("78-bmp-forced-cjk-emoji", "bmp", "/CN=漢字 😀/O=x", True),
+    Recipe("78-bmp-forced-cjk", "bmp", "/CN=漢字  テスト /O=X", True),
     Recipe("79-v3-empty-subject", "utf8v3", "/"),
     Recipe("80-leading-trailing-nbsp-and-space", "default", "/CN= \u00a0 x \u00a0 /O=x", True),
 ]
@@ -761,6 +761,10 @@ def test_openssl_rehash_links(work, cli):
     for link, target in links.items():
         by_target.setdefault(target, []).append(link.split(".")[0])
     for b in cli.values():
+        if b.name == REF_TRUSTED[0]:    # same certificate as 32 (trust data aside): duplicate
+            assert b.path.name not in by_target
+            assert b"skipping duplicate certificate in" in r.stderr
+            continue
         assert by_target.get(b.path.name) == [cert_hashes(b.der)[0]], b.name
 
 
@@ -776,6 +780,8 @@ def test_hand_made_subjects_against_openssl(hand, label):
         assert "Unable to load certificate" in b.stderr
         with pytest.raises(SubjectHashError):
             cert_hashes(b.der)
+    if b.oracle is None and name[:1] != b"\x30":
+        return                               # not even a SEQUENCE: nothing to extract
     if where != "issuer":
         assert cert_subject_der(b.der) == name
         if b.oracle is not None:
