@@ -161,3 +161,25 @@ def test_openssl_verify_agrees(kind, openssl, tmp_path):
     about_ca = [f for f in findings if (f["code"] == "CF401" and "ca.pem" in f["fix"])
                 or f["code"] in ("CF402", "CF404")]
     assert verified == (not about_ca), (kind, r.stdout + r.stderr, findings)
+
+
+def test_cflint_hash_prints_what_openssl_prints(openssl, tmp_path, capsys):
+    files = []
+    for i, (cn, extra) in enumerate(TRICKY):
+        f = tmp_path / f"c{i}.pem"
+        f.write_bytes(pem(make_ca(cn, extra)[1]))
+        files.append(f)
+    der = tmp_path / "c.der"
+    der.write_bytes(make_ca("DER CA")[1].public_bytes(serialization.Encoding.DER))
+    for old in (False, True):
+        assert main(["hash", *map(str, files), *(["--old"] if old else [])]) == 0
+        got = capsys.readouterr().out.split()
+        assert got == [ossl_hash(openssl, f, old) for f in files]
+    r = subprocess.run([openssl, "x509", "-inform", "DER", "-noout", "-hash", "-in", str(der)],
+                       capture_output=True, text=True, check=True)
+    assert main(["hash", str(der)]) == 0
+    assert capsys.readouterr().out.strip() == r.stdout.strip()
+    garbage = tmp_path / "g.pem"
+    garbage.write_text("nothing\n")
+    assert main(["hash", str(garbage)]) == 2
+    assert "no certificate" in capsys.readouterr().err
