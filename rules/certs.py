@@ -6,7 +6,8 @@ import datetime as dt
 from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import host_matches, level_errors
 
-from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, consequence, impact, pairs,
+from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, consequence, impact, missing_log,
+                         pairs,
                          trust_store, visible_certs, where)
 
 RFC5280 = "RFC 5280, Internet X.509 PKI Certificate and CRL Profile"
@@ -76,7 +77,8 @@ class CertUnreadableFormat(Rule):
                 if ref.option == "CACertFile":
                     continue  # CF405 (ca-path-kind) reports a missing CACertFile
                 why, fix = (f"does not exist ({f.error_text()})",
-                            f"Create it or correct {ref.option}.")
+                            f"Install the certificate as {ref.path}, or correct {ref.option}.")
+                said = missing_log(ref)
             else:
                 cf = f.certs
                 if cf is None:
@@ -87,8 +89,9 @@ class CertUnreadableFormat(Rule):
                 fix = (f"openssl x509 -inform DER -in {ref.path} -out {ref.path}.pem, then "
                        f"point {ref.option} at it" if cf.status == "der" else
                        f"Point {ref.option} at a PEM certificate (BEGIN CERTIFICATE).")
-            said = (f"load verify locs ..., {ref.path} failed: 0" if ref.option == "CACertFile"
-                    else f"SSL_CTX_use_certificate_file({ref.path}) failed")
+                said = (f"load verify locs ..., {ref.path} failed: 0"
+                        if ref.option == "CACertFile"
+                        else f"SSL_CTX_use_certificate_file({ref.path}) failed")
             yield self.finding(
                 loc, f"{ref.option} {ref.path} {why}: sendmail logs \"{said}\" and "
                 f"{consequence(ref)}.", level=level, impacts=imps, fix=fix, related=rel,

@@ -7,6 +7,7 @@ from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import LEVEL_BITS, looks_private_key, parse_key_file, security_bits
 
 from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
+                         missing_log,
                          pairs, where)
 
 KEY_OPTIONS = ("ServerKeyFile", "ClientKeyFile")
@@ -188,8 +189,8 @@ class KeyUnreadableFormat(Rule):
                 if f.permission_denied:
                     continue  # CF008
                 why = f"does not exist ({f.error_text()})"
-                fix = (f"Create the key or correct {ref.option}; sendmail logs \"STARTTLS=..: "
-                       f"file {ref.path} unsafe: No such file or directory\".")
+                said = missing_log(ref)
+                fix = f"Install the key as {ref.path} (chmod 600), or correct {ref.option}."
             elif not f.is_regular or f.data is None:
                 continue  # not a file (CF506) or unreadable (CF008)
             else:
@@ -197,14 +198,15 @@ class KeyUnreadableFormat(Rule):
                 if k.status in ("ok", "encrypted"):
                     continue
                 why = f"cannot be loaded: {k.detail}"
+                said = f"SSL_CTX_use_PrivateKey_file({ref.path}) failed"
                 fix = (f"openssl pkey -inform DER -in {ref.path} -out {ref.path}.pem && "
                        f"chmod 600 {ref.path}.pem, then point {ref.option} at it"
                        if k.status == "der" else
                        f"Point {ref.option} at the PEM private key (BEGIN PRIVATE KEY), or "
                        "convert it: openssl pkey -in KEY -out KEY.pem")
             yield self.finding(
-                loc, f"the {p.label} key {ref.path} {why}: sendmail logs "
-                f"\"SSL_CTX_use_PrivateKey_file({ref.path}) failed\" and {consequence(ref)}.",
+                loc, f"the {p.label} key {ref.path} {why}: sendmail logs \"{said}\" and "
+                f"{consequence(ref)}.",
                 level=level, impacts=imps, fix=fix, related=rel,
                 anchor=f"keyformat:{ref.path}", evidence={"path": ref.path})
 

@@ -63,6 +63,18 @@ def where(model, ref, note: str | None = None):
     return primary, related
 
 
+def starttls_side(ref) -> str:
+    """The side sendmail names in its log lines for a file: an MTA config's files are
+    checked at server init ("server"), except its client pair; submit.cf is a client."""
+    return "server" if ref.config.role == "mta" and ref.role != "client" else "client"
+
+
+def missing_log(ref) -> str:
+    """What sendmail logs for a named file that does not exist: the safety check runs
+    before any load, so it is an "unsafe" line."""
+    return f"STARTTLS={starttls_side(ref)}: file {ref.path} unsafe: No such file or directory"
+
+
 def consequence(ref) -> str:
     if ref.pair == 2:
         return "sendmail logs the error and goes on without the second pair"

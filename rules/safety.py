@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from cflint.api import Location, Rule, RuleMeta
 from cflint.model import NEVER
+
+from .pki_common import starttls_side
 from cflint.sendmail.safefile import link_target_dir_writable, safefile
 
 SAFEFILE = "sendmail libsmutil/safefile.c safefile(); sendmail-tls reference §3"
@@ -64,8 +66,10 @@ def impacts_for(ref, extra=()):
         base = ("weak-crypto",)
     elif ref.role == "ca-client":
         base = ("hygiene",)   # the client loads CACertFile anyway
+    elif ref.role == "crl":
+        base = ("verify-fails",)  # CRLFile: advisory, loaded anyway; RULES: verify-fails
     else:
-        base = ("hygiene",)   # CRLFile: advisory, loaded anyway
+        base = ("hygiene",)
     return tuple(dict.fromkeys(base + tuple(extra)))
 
 
@@ -83,9 +87,7 @@ def consequence(ref) -> str:
 
 def log_text(v: Verdict) -> str:
     """What sendmail logs: the TLS file's name, whichever component failed."""
-    s = "server" if v.ref.role in ("server", "ca-server", "dh") and v.ref.config.role == "mta" \
-        else "client"
-    return f"STARTTLS={s}: file {v.ref.path} unsafe: {v.unsafe.reason}"
+    return f"STARTTLS={starttls_side(v.ref)}: file {v.ref.path} unsafe: {v.unsafe.reason}"
 
 
 def group_by_problem(vs):
@@ -182,6 +184,17 @@ def _dbs_line(model, cfg) -> str:
 class KeyGroupReadable(_SafetyRule):
     kinds = ("key-group-readable",)
     configs = ("mta",)
+
+    def report(self, model, vs, also=()):
+        f = super().report(model, vs, also)
+        u = vs[0].unsafe
+        if u.mode is not None and u.mode & 0o004:  # 0644: everyone can read it, too
+            from dataclasses import replace
+
+            f = replace(f, impacts=tuple(dict.fromkeys(f.impacts + ("secret-exposed",))),
+                        message=f.message + " The key is world-readable as well: every "
+                        "local user can read it.")
+        return f
     meta = RuleMeta(
         code="CF501", name="key-group-readable", level="error", impacts=("starttls-off",),
         summary="A group-readable key while DontBlameSendmail lacks GroupReadableKeyFile",
@@ -490,6 +503,8 @@ class KeysTooOpenWithoutMsp(Rule):
                 s = model.fs.stat(ref.path)
             except OSError:
                 continue
+            if not st.S_ISREG(s.st_mode):
+                continue  # CF506
             smmsp = model.group("smmsp")
             why = []
             if s.st_mode & st.S_IRGRP:

@@ -1,0 +1,1195 @@
+"""Parse a sendmail ``.mc`` file (or an m4 fragment such as Debian's starttls.m4) the way
+m4 reads it, without running m4 and without sendmail-cf's macro files.
+
+Structure comes from a lark LALR grammar (grammar.lark) over tokens produced by
+:func:`_scan`, a small scanner that lark runs as a custom lexer. The scanner exists
+because m4's tokens depend on state no regular expression keeps: nested quotes
+(`` ` `` raises the depth, ``'`` lowers it), whether ``#`` starts a comment (on until
+cf.m4 is included, whose cfhead.m4 runs ``changecom()``), and whether a ``(`` opens an
+argument list (only straight after a macro name) or is plain text. Every input character
+is in exactly one token, so each node's source text is a slice of the file.
+
+What the grammar cannot say is then applied in file order, as m4 reads the file:
+argument values (m4 skips an argument's leading white space and removes one level of
+quotes), the definitions each ``define()`` stores (unquoted words are expanded with the
+macros the document defined so far, ``defn()`` gives an earlier definition), the current
+diversion (which text reaches the cf, what a ``LOCAL_CONFIG`` block holds), and the
+branches of ``ifdef``/``ifelse`` (their quoted bodies are rescanned by m4, so they are
+parsed again, and what they define is marked ``conditional``).
+
+Only an unclosed `` ` `` or ``(`` at the end of the input is an error (m4: "end of file in
+string" / "end of file in argument list"); it becomes a :class:`Problem` at the opening
+character. ``parse`` never raises on any ``str``; decode files with
+``errors="surrogateescape"`` first.
+
+Positions are 1-based ``line``/``column`` (columns count characters; a TAB is one);
+``start``/``end`` are 0-based character offsets into :attr:`McDocument.source`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Union
+
+from cflint.cf.parser import Problem
+
+GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+
+__all__ = [
+    "parse", "McDocument", "McCall", "McArg", "McGroup", "Define", "Undefine", "Include",
+    "LocalConfig", "McLine", "McText", "Problem", "expand", "get_parser",
+]
+
+# --------------------------------------------------------------------------- names
+
+#: GNU m4 builtins (a word( of one of these is a real call even without sendmail-cf)
+M4_BUILTINS = frozenset("""
+__file__ __line__ __program__ __gnu__ __unix__ unix builtin changecom changequote changeword
+debugfile debugmode decr define defn divert divnum dnl dumpdef errprint esyscmd eval format
+ifdef ifelse include incr index indir len m4exit m4wrap maketemp mkstemp patsubst popdef
+pushdef regexp shift sinclude substr syscmd sysval traceoff traceon translit undefine
+undivert
+""".split())
+
+#: the public macros sendmail's cf/m4/cfhead.m4 defines (8.17/8.18)
+SENDMAIL_MACROS = frozenset("""
+ALIAS_FILE CANONIFY_DOMAIN CANONIFY_DOMAIN_FILE CF_LEVEL CLIENT_OPTIONS CONCAT
+DAEMON_OPTIONS DATABASE_MAP_TYPE DOL DOMAIN EXPOSED_USER EXPOSED_USER_FILE FEATURE
+GENERICS_DOMAIN GENERICS_DOMAIN_FILE HACK INPUT_MAIL_FILTER LDAPROUTE_DOMAIN
+LDAPROUTE_DOMAIN_FILE LDAPROUTE_EQUIVALENT LDAPROUTE_EQUIVALENT_FILE LOCAL_CLT_FEATURES
+LOCAL_CONFIG LOCAL_DNSBL LOCAL_DOMAIN LOCAL_NET_CONFIG LOCAL_RULESETS LOCAL_RULE_0
+LOCAL_RULE_1 LOCAL_RULE_2 LOCAL_RULE_3 LOCAL_SRV_FEATURES LOCAL_TLS_CLIENT LOCAL_TLS_RCPT
+LOCAL_TLS_SERVER LOCAL_TRY_TLS LOCAL_USER LOCAL_USER_FILE LOCAL_UUCP MAILER
+MAILER_DEFINITIONS MAIL_FILTER MASQUERADE_AS MASQUERADE_DOMAIN MASQUERADE_DOMAIN_FILE
+MASQUERADE_EXCEPTION MASQUERADE_EXCEPTION_FILE MODIFY_MAILER_FLAGS OSTYPE POPDIVERT
+PUSHDIVERT QUEUE_GROUP RELAY_DOMAIN RELAY_DOMAIN_FILE SITE SITECONFIG TRUST_AUTH_MECH
+UUCPSMTP VERSIONID VIRTUSER_DOMAIN VIRTUSER_DOMAIN_FILE lower strcasecmp
+""".split())
+
+#: macros that do something when used without an argument list (top level only)
+BARE_MACROS = frozenset("""
+LOCAL_CONFIG LOCAL_RULESETS LOCAL_RULE_0 LOCAL_RULE_1 LOCAL_RULE_2 LOCAL_RULE_3 LOCAL_UUCP
+LOCAL_NET_CONFIG MAILER_DEFINITIONS LOCAL_DNSBL LOCAL_SRV_FEATURES LOCAL_CLT_FEATURES
+LOCAL_TRY_TLS LOCAL_TLS_RCPT LOCAL_TLS_CLIENT LOCAL_TLS_SERVER POPDIVERT
+divert undivert changecom changequote m4exit
+""".split())
+
+#: the diversion each sendmail macro switches to (cfhead.m4); 6 is LOCAL_CONFIG's
+DIVERSIONS = {
+    "LOCAL_NET_CONFIG": 1, "LOCAL_RULE_3": 2, "LOCAL_RULE_0": 3, "LOCAL_UUCP": 4,
+    "LOCAL_CONFIG": 6, "MAILER_DEFINITIONS": 7, "LOCAL_DNSBL": 8,
+    "LOCAL_RULE_1": 9, "LOCAL_RULE_2": 9, "LOCAL_RULESETS": 9, "LOCAL_SRV_FEATURES": 9,
+    "LOCAL_CLT_FEATURES": 9, "LOCAL_TRY_TLS": 9, "LOCAL_TLS_RCPT": 9,
+    "LOCAL_TLS_CLIENT": 9, "LOCAL_TLS_SERVER": 9,
+}
+LOCAL_CONFIG_DIVERSION = 6
+
+MAX_EXPANSION_DEPTH = 20     # expand(): nested macro expansions
+MAX_BODY_DEPTH = 8           # ifdef/ifelse bodies parsed inside bodies
+MAX_NESTED_DEFINE_DEPTH = 16  # define() inside other calls' arguments
+_EXPANSION_BUDGET = 1 << 20  # characters one expand() may produce
+
+_WS = " \t\n\r\f\v"  # what m4 skips before an argument (isspace)
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(eq=False)
+class McGroup:
+    """``( ... )`` inside an argument: commas in it do not separate arguments."""
+
+    pieces: list = field(repr=False)  # LPAR token, pieces, RPAR token
+    line: int
+    column: int
+    start: int
+    end: int
+
+
+@dataclass(eq=False)
+class McArg:
+    """One argument of a call, as m4 collects it.
+
+    ``line``/``column``/``start`` are where the argument begins after m4 skipped its
+    leading white space (for an empty argument: the comma or parenthesis that ends it);
+    ``end`` is the offset of that delimiter. ``quote_line``/``quote_column`` is the first
+    character inside the argument's first quoted string, when the argument starts with
+    one (a leading ``dnl`` is passed over), else None.
+    """
+
+    index: int
+    line: int
+    column: int
+    start: int
+    end: int
+    quote_line: int | None = None
+    quote_column: int | None = None
+    pieces: list = field(default_factory=list, repr=False)
+    _first: int = field(default=0, repr=False)  # first piece after the white space
+    _skip: int = field(default=0, repr=False)   # characters skipped in that piece
+    _src: str = field(default="", repr=False)
+
+    @property
+    def raw(self) -> str:
+        """The argument's source text from its start (quotes and ``dnl`` kept)."""
+        return self._src[self.start:self.end]
+
+    @property
+    def value(self) -> str:
+        """The text with one level of quotes removed and ``dnl`` comments dropped, macro
+        calls inside kept as written (what m4 collects when no macro in it is defined)."""
+        return _flatten(self.pieces, self._first, self._skip, self._src)
+
+    @property
+    def quoted(self) -> bool:
+        """True when all of the argument outside white space is inside quotes, so m4
+        expands nothing in it."""
+        seen = False
+        for p in self.pieces[self._first:]:
+            if isinstance(p, str):
+                t = p.type
+                if t == "QUOTED":
+                    seen = True
+                elif t == "DNL" or (t == "TEXT" and not p.strip(_WS)):
+                    continue
+                else:
+                    return False
+            else:
+                return False
+        return seen
+
+    @property
+    def calls(self) -> list[McCall]:
+        """Macro calls written unquoted in this argument (m4 runs them while collecting)."""
+        out: list[McCall] = []
+        stack = [iter(self.pieces)]
+        while stack:
+            for p in stack[-1]:
+                if isinstance(p, McCall):
+                    out.append(p)
+                elif isinstance(p, McGroup):
+                    stack.append(iter(p.pieces))
+                    break
+            else:
+                stack.pop()
+        return out
+
+
+@dataclass(eq=False)
+class McCall:
+    """A macro call: ``NAME(args)`` (``parens``) or a known macro used bare
+    (``LOCAL_CONFIG``). ``line``/``column`` are the name's; ``end_line``/``end_column``
+    the closing parenthesis's (the name's end for a bare call). ``bodies`` holds, for
+    ``ifdef``/``ifelse``, a document for each quoted branch m4 would rescan."""
+
+    name: str
+    args: list[McArg]
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+    parens: bool = True
+    bodies: list[McDocument] = field(default_factory=list, repr=False)
+    _src: str = field(default="", repr=False)
+
+    @property
+    def raw(self) -> str:
+        return self._src[self.start:self.end]
+
+    def arg(self, i: int) -> str:
+        """Argument ``i``'s value ('' when absent)."""
+        return self.args[i].value if i < len(self.args) else ""
+
+
+@dataclass(eq=False)
+class Define:
+    """One ``define(name, value)``.
+
+    ``line``/``column``: the word ``define``. ``name``: the macro m4 defines (the first
+    argument, quotes removed; an unquoted name is expanded, as m4 does, with the
+    document's macros at that point); ``name_raw`` the argument as written,
+    ``quoted_name`` whether it was quoted. ``value``: the second argument with one level
+    of quotes removed (m4's collected argument before macro expansion); ``raw_value`` its
+    source text; ``stored``: what m4 stores, i.e. ``value`` with unquoted macros of the
+    document expanded at that point (``defn(`x')`` gives x's earlier definition; macros
+    from included files are unknown and stay as written). ``value_line``/``value_column``:
+    first character inside the value's quotes (else where the argument starts; the
+    closing parenthesis when there is no value). ``conditional``: found in an
+    ``ifdef``/``ifelse`` branch (``guard`` is that call's name) rather than read
+    unconditionally; ``nested``: found unquoted inside another call's argument."""
+
+    name: str
+    value: str
+    raw_value: str
+    line: int
+    column: int
+    value_line: int
+    value_column: int
+    quoted_name: bool
+    stored: str = ""
+    name_raw: str = ""
+    name_line: int = 0
+    name_column: int = 0
+    conditional: bool = False
+    guard: str | None = None
+    nested: bool = False
+    call: McCall | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class Undefine:
+    """One ``undefine(name)`` (one entry per name argument)."""
+
+    name: str
+    line: int
+    column: int
+    name_line: int
+    name_column: int
+    quoted_name: bool
+    conditional: bool = False
+    guard: str | None = None
+    nested: bool = False
+    call: McCall | None = field(default=None, repr=False)
+
+
+@dataclass(eq=False)
+class Include:
+    """``include(path)`` or ``sinclude(path)`` (``optional``). ``path``: quotes removed;
+    ``path_line``/``path_column`` its first character inside the quotes."""
+
+    path: str
+    raw: str
+    optional: bool
+    line: int
+    column: int
+    path_line: int
+    path_column: int
+    conditional: bool = False
+    guard: str | None = None
+    call: McCall | None = field(default=None, repr=False)
+
+
+class McLine(NamedTuple):
+    """One line m4 writes into the cf, and the .mc line it comes from (the line of its
+    first non-blank character)."""
+
+    line: int
+    text: str
+
+
+@dataclass(eq=False)
+class LocalConfig:
+    """A ``LOCAL_CONFIG`` block: what m4 copies into the cf's local-configuration
+    section, up to the next macro that changes the diversion (LOCAL_RULESETS,
+    LOCAL_RULE_n, LOCAL_NET_CONFIG, MAILER_DEFINITIONS, divert, ...; FEATURE and MAILER
+    restore it, so text after them still belongs here) or the end of the file.
+    ``lines``: quotes removed, ``dnl`` applied, the document's macros expanded; the blank
+    rest of the ``LOCAL_CONFIG`` line itself is left out."""
+
+    line: int
+    column: int
+    end_line: int
+    lines: list[McLine] = field(default_factory=list)
+    call: McCall | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str:
+        return "".join(t + "\n" for _, t in self.lines)
+
+
+@dataclass(eq=False)
+class McText:
+    """Plain text outside macro calls and dnl, one physical line's part: m4 copies it to
+    the output (into the cf when ``diversion`` is 0..9; discarded when negative; None:
+    unknown). ``text`` is the source text without its newline (a trailing CR dropped)."""
+
+    line: int
+    column: int
+    text: str
+    diversion: int | None
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip(_WS)
+
+
+Node = Union[McCall, "Token"]
+
+
+@dataclass(eq=False)
+class McDocument:
+    """The parse of one .mc/.m4 text.
+
+    - ``calls``: every top-level macro call in file order (unquoted calls inside their
+      arguments: ``McArg.calls``; ifdef/ifelse branches: ``McCall.bodies``).
+    - ``defines``/``undefines``/``includes``: in the order m4 runs them (a call inside an
+      argument runs before the call around it; branches are assumed taken); includes the
+      ``conditional`` and ``nested`` ones, so filter on those flags for "top level only".
+    - ``macros``: the definitions in effect at the end (last define wins, undefine
+      removes), which is what proto.m4, read last, sees; ``expand()`` uses them.
+    - ``local_config``, ``text``, ``problems`` (unclosed quote/paren, kind "syntax").
+    - ``m4_comments``: whether ``#`` started m4 comments at the beginning of the text.
+    """
+
+    path: str = ""
+    source: str = field(default="", repr=False)
+    calls: list[McCall] = field(default_factory=list)
+    defines: list[Define] = field(default_factory=list)
+    undefines: list[Undefine] = field(default_factory=list)
+    includes: list[Include] = field(default_factory=list)
+    local_config: list[LocalConfig] = field(default_factory=list)
+    text: list[McText] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    macros: dict[str, str] = field(default_factory=dict)
+    m4_comments: bool = False
+
+    def expand(self, value: str) -> str:
+        """``value`` as m4 rescans it with this document's final macros: quotes removed
+        (quoted text is not expanded), words that name a macro defined here replaced by
+        their definition and rescanned (``$1``.. substituted), ``defn(`x')`` replaced by
+        x's definition, ``dnl`` applied; at most 20 expansions deep."""
+        return expand(value, self.macros)
+
+    def last_define(self, name: str) -> Define | None:
+        """The define() that gives ``name`` its final value (None if undefined at the end)."""
+        if name not in self.macros:
+            return None
+        for d in reversed(self.defines):
+            if d.name == name:
+                return d
+        return None
+
+    def calls_named(self, *names: str) -> list[McCall]:
+        return [c for c in self.calls if c.name in names]
+
+
+# --------------------------------------------------------------------------- scanner
+
+try:
+    from lark import Token
+    from lark.lexer import Lexer as _LarkLexer
+except ImportError:  # pragma: no cover - lark is a dependency
+    raise
+
+def _scanner_rx(comments: bool, top: bool) -> re.Pattern:
+    """One match per token: group 1 a run of plain text (words m4 only copies
+    included), 2 a word that is a token (dnl, a call name, a bare sendmail macro at top
+    level), 3 a backtick, 4 ( ) or ',', 5 an m4 comment."""
+    other = "[^A-Za-z_`(),#]" if comments else "[^A-Za-z_`(),]"
+    special = "dnl"
+    if top:
+        special += "|" + "|".join(sorted(BARE_MACROS, key=len, reverse=True))
+    plain_word = rf"(?!(?:{special})(?![A-Za-z0-9_]))(?>[A-Za-z_][A-Za-z0-9_]*)(?!\()"
+    parts = [rf"((?:{other}++|{plain_word})++)", r"([A-Za-z_][A-Za-z0-9_]*)", "(`)", "([(),])"]
+    if comments:
+        parts.append(r"(#[^\n]*\n?)")
+    return re.compile("|".join(parts))
+
+
+# [comments][inside a call]
+_RXS = ((_scanner_rx(False, True), _scanner_rx(False, False)),
+        (_scanner_rx(True, True), _scanner_rx(True, False)))
+_QUOTE_RX = re.compile(r"[`']")
+_CF_M4_RX = re.compile(r"\bs?include\(\s*[^()]*?cf\.m4")
+_DEFINED_RX = re.compile(r"\b(?:define|pushdef)\(\s*`?([A-Za-z_][A-Za-z0-9_]*)")
+_WORD_RX = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _quote_end(s: str, i: int, end: int) -> int:
+    """s[i] is a backtick: the offset after its matching quote, or -1 if none."""
+    depth = 0
+    search = _QUOTE_RX.search
+    j = i
+    while True:
+        m = search(s, j, end)
+        if m is None:
+            return -1
+        j = m.end()
+        if s[m.start()] == "`":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return j
+
+
+class _Scan:
+    __slots__ = ("tokens", "open_quote", "open_calls", "comments_off_at")
+
+    def __init__(self) -> None:
+        self.tokens: list = []
+        self.open_quote: tuple[int, int, int] | None = None  # offset, line, column
+        self.open_calls: list = []   # frames still open at the end (outermost first)
+        self.comments_off_at: int | None = None
+
+
+def _scan(src: str, begin: int, end: int, line: int, column: int, comments: bool,
+          non_calls: frozenset | set) -> _Scan:
+    """m4's tokens of src[begin:end]; (line, column) is the position of src[begin]."""
+    res = _Scan()
+    toks = res.tokens
+    append = toks.append
+    rxs = _RXS[1 if comments else 0]
+    if not comments:
+        res.comments_off_at = begin
+    ls = begin - (column - 1)  # column of offset i is i - ls + 1 on the current line
+    stack: list = []           # [is_call, lpar offset, line, column, name, name offset]
+    t0 = -1                    # start of pending TEXT
+    tl = tc = 0
+    i = begin
+    count = src.count
+    rfind = src.rfind
+
+    def comments_off(at: int) -> None:
+        nonlocal rxs
+        rxs = _RXS[0]
+        res.comments_off_at = at
+
+    while i < end:
+        m = rxs[1 if stack else 0].match(src, i, end)
+        g = m.lastindex
+        j = m.end()
+        if g == 1 or (g == 4 and not stack) or (g == 2 and i in non_calls):
+            # plain text, merged into one token (m4 copies ( ) , at top level)
+            if t0 < 0:
+                t0, tl, tc = i, line, i - ls + 1
+            nl = count("\n", i, j)
+            if nl:
+                line += nl
+                ls = rfind("\n", i, j) + 1
+            i = j
+            continue
+        if t0 >= 0:
+            append(Token("TEXT", src[t0:i], t0, tl, tc))
+            t0 = -1
+        if g == 2:                                   # dnl, NAME(, bare macro
+            w = m.group(2)
+            if w == "dnl":
+                k = src.find("\n", j, end)
+                k = end if k < 0 else k + 1
+                append(Token("DNL", src[i:k], i, line, i - ls + 1))
+                if src[k - 1] == "\n":
+                    line += 1
+                    ls = k
+                i = k
+            elif j < end and src[j] == "(":
+                append(Token("NAME", w, i, line, i - ls + 1))
+                append(Token("LPAR", "(", j, line, j - ls + 1))
+                stack.append([True, j, line, j - ls + 1, w, i])
+                i = j + 1
+            else:
+                append(Token("BARECALL", w, i, line, i - ls + 1))
+                if w == "changecom" and rxs is _RXS[1]:
+                    comments_off(j)
+                i = j
+        elif g == 3:                                 # a quoted string
+            q = _quote_end(src, i, end)
+            if q < 0:
+                res.open_quote = (i, line, i - ls + 1)
+                q = end
+            tok = Token("QUOTED", src[i:q], i, line, i - ls + 1)
+            if res.open_quote is not None:
+                tok.end_line = -1                    # marks the unclosed quote
+            append(tok)
+            nl = count("\n", i, q)
+            if nl:
+                line += nl
+                ls = rfind("\n", i, q) + 1
+            i = q
+        elif g == 4:                                 # ( ) ,
+            c = src[i]
+            col = i - ls + 1
+            if c == "(":
+                append(Token("LPAR", "(", i, line, col))
+                stack.append([False, i, line, col, None, i])
+            elif c == ")":
+                append(Token("RPAR", ")", i, line, col))
+                frame = stack.pop()
+                if not stack and frame[0] and rxs is _RXS[1]:
+                    if frame[4] == "changecom":
+                        if src[frame[1] + 1:i].strip(_WS) in ("", "`'"):
+                            comments_off(j)
+                    elif _CF_M4_RX.search(src, frame[5], j):
+                        comments_off(j)
+            else:
+                append(Token("COMMA", ",", i, line, col))
+            i = j
+        else:                                        # an m4 comment (only while on)
+            append(Token("COMMENT", m.group(5), i, line, i - ls + 1))
+            if src[j - 1] == "\n":
+                line += 1
+                ls = j
+            i = j
+    if t0 >= 0:
+        append(Token("TEXT", src[t0:end], t0, tl, tc))
+    if stack:
+        res.open_calls = stack
+        col = end - ls + 1
+        for _ in stack:
+            append(Token("RPAR", "", end, line, col))   # closes what the end left open
+    return res
+
+
+def _lex(src: str, begin: int, end: int, line: int, column: int, comments: bool) -> _Scan:
+    """Scan, treating an unclosed ``name(`` whose name is no macro m4 could know as plain
+    text (m4 collects no arguments for an undefined name)."""
+    non_calls: set[int] = set()
+    known = None
+    for _ in range(4):
+        res = _scan(src, begin, end, line, column, comments, non_calls)
+        if not res.open_calls or res.open_quote is not None:
+            return res
+        if known is None:
+            known = M4_BUILTINS | SENDMAIL_MACROS | set(_DEFINED_RX.findall(src, begin, end))
+        unknown = {f[5] for f in res.open_calls if f[0] and f[4] not in known}
+        if not unknown:
+            return res
+        non_calls |= unknown
+    return res
+
+
+class _TokenFeed(_LarkLexer):
+    """lark's lexer slot: hands over the tokens _scan() made (lark.parse gets the list)."""
+
+    def __init__(self, lexer_conf) -> None:  # noqa: D401 - lark interface
+        pass
+
+    def lex(self, data):  # type: ignore[override]
+        return iter(data)
+
+
+# --------------------------------------------------------------------------- grammar
+
+_ctx = threading.local()
+
+
+def _piece_pos(p) -> tuple[int, int, int]:
+    if isinstance(p, str):
+        return p.start_pos, p.line, p.column
+    return p.start, p.line, p.column
+
+
+def _make_arg(index: int, pieces: list, prev, delim, src: str) -> McArg:
+    first = len(pieces)
+    skip = 0
+    start, line, col = delim.start_pos, delim.line, delim.column
+    for k, p in enumerate(pieces):
+        if isinstance(p, str) and p.type == "TEXT":
+            s = len(p) - len(p.lstrip(_WS))
+            if s == len(p):
+                continue
+            first, skip = k, s
+            start = p.start_pos + s
+            nl = p.count("\n", 0, s)
+            if nl:
+                line = p.line + nl
+                col = s - p.rfind("\n", 0, s)
+            else:
+                line, col = p.line, p.column + s
+            break
+        first = k
+        start, line, col = _piece_pos(p)
+        break
+    arg = McArg(index=index, line=line, column=col, start=start, end=delim.start_pos,
+                pieces=pieces, _first=first, _skip=skip, _src=src)
+    for p in pieces[first:]:
+        if isinstance(p, str):
+            if p.type == "DNL" or (p.type == "TEXT" and not p.strip(_WS)):
+                continue
+            if p.type == "QUOTED":
+                arg.quote_line, arg.quote_column = p.line, p.column + 1
+        break
+    return arg
+
+
+try:
+    from lark import Transformer as _Transformer
+except ImportError:  # pragma: no cover
+    raise
+
+
+class _Builder(_Transformer):
+    """Inline callbacks: lark calls them at each reduction (no recursion, so any nesting
+    depth is fine)."""
+
+    def start(self, ch):
+        return ch
+
+    def arg(self, ch):
+        return ch
+
+    def group(self, ch):
+        lp, rp = ch[0], ch[-1]
+        return McGroup(pieces=ch, line=lp.line, column=lp.column, start=lp.start_pos,
+                       end=rp.start_pos + len(rp))
+
+    def bare_call(self, ch):
+        t = ch[0]
+        return McCall(name=str(t), args=[], line=t.line, column=t.column, end_line=t.line,
+                      end_column=t.column + len(t) - 1, start=t.start_pos,
+                      end=t.start_pos + len(t), parens=False, _src=_ctx.src)
+
+    def call(self, ch):
+        src = _ctx.src
+        name, lpar, rpar = ch[0], ch[1], ch[-1]
+        args = []
+        prev = lpar
+        k = 2
+        last = len(ch) - 1
+        while k < last:
+            delim = ch[k + 1]
+            args.append(_make_arg(len(args), ch[k], prev, delim, src))
+            prev = delim
+            k += 2
+        end_col = rpar.column if rpar else rpar.column - 1
+        return McCall(name=str(name), args=args, line=name.line, column=name.column,
+                      end_line=rpar.line, end_column=end_col, start=name.start_pos,
+                      end=rpar.start_pos + len(rpar), _src=src)
+
+
+_parser = None
+
+
+def _cache_path() -> str | None:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    d = os.path.join(base, "cflint")
+    try:
+        os.makedirs(d, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(d, os.W_OK):
+        return None
+    import lark
+
+    digest = hashlib.sha256(GRAMMAR_PATH.read_bytes() + lark.__version__.encode()).hexdigest()[:16]
+    return os.path.join(d, f"mc-grammar-{digest}.cache")
+
+
+def get_parser():
+    """The LALR parser, built once; its tables are cached on disk between runs."""
+    global _parser
+    if _parser is None:
+        import lark
+
+        cache = _cache_path()
+        kwargs = dict(parser="lalr", lexer=_TokenFeed, transformer=_Builder(),
+                      propagate_positions=False, maybe_placeholders=False)
+        try:
+            _parser = lark.Lark(GRAMMAR_PATH.read_text(), cache=cache or False, **kwargs)
+        except OSError:  # cache unreadable or unwritable: build in memory
+            _parser = lark.Lark(GRAMMAR_PATH.read_text(), **kwargs)
+    return _parser
+
+
+def _parse_items(src: str, begin: int, end: int, line: int, column: int,
+                 comments: bool) -> tuple[list, _Scan]:
+    """Top-level items (tokens and McCall) of src[begin:end]."""
+    res = _lex(src, begin, end, line, column, comments)
+    if not res.tokens:
+        return [], res
+    _ctx.src = src
+    try:
+        items = get_parser().parse(res.tokens)
+    finally:
+        _ctx.src = None
+    return items, res
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _quote_inner(t) -> str:
+    return t[1:] if t.end_line == -1 else t[1:-1]
+
+
+def _flatten(pieces: list, first: int, skip: int, src: str) -> str:
+    """Pieces of an argument as text: quoted strings lose one level, dnl goes, calls are
+    kept as written (iterative: groups nest without limit)."""
+    out: list[str] = []
+    add = out.append
+    if first < len(pieces) and skip:
+        p = pieces[first]
+        add(str(p)[skip:])
+        first += 1
+    stack = [iter(pieces[first:])]
+    while stack:
+        for p in stack[-1]:
+            if isinstance(p, str):
+                t = p.type
+                if t == "QUOTED":
+                    add(_quote_inner(p))
+                elif t != "DNL":
+                    add(str(p))
+            elif isinstance(p, McGroup):
+                stack.append(iter(p.pieces))
+                break
+            else:
+                add(src[p.start:p.end])
+        else:
+            stack.pop()
+    return "".join(out)
+
+
+_EVAL_RX = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|(`)|([^A-Za-z_`]+)")
+_ARGS_RX = re.compile(r"[`(),]")
+_DOLLAR_RX = re.compile(r"\$([0-9#*@])")
+_SILENT = frozenset({"define", "undefine", "pushdef", "popdef", "divert", "dnl"})
+
+
+class _Budget:
+    __slots__ = ("left",)
+
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+
+def _collect_args(s: str, i: int, n: int) -> tuple[list[str], int] | None:
+    """s[i] == '(': the raw arguments up to the matching ')' and the offset after it."""
+    depth = 1
+    pos = i + 1
+    start = pos
+    args: list[str] = []
+    search = _ARGS_RX.search
+    while True:
+        m = search(s, pos, n)
+        if m is None:
+            return None
+        c = m.group()
+        pos = m.end()
+        if c == "`":
+            q = _quote_end(s, m.start(), n)
+            if q < 0:
+                return None
+            pos = q
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                args.append(s[start:m.start()])
+                return args, pos
+        elif depth == 1:
+            args.append(s[start:m.start()])
+            start = pos
+
+
+def _substitute(body: str, name: str, args: list[str]) -> str:
+    def sub(m: re.Match) -> str:
+        c = m.group(1)
+        if c == "#":
+            return str(len(args))
+        if c == "*":
+            return ",".join(args)
+        if c == "@":
+            return ",".join(f"`{a}'" for a in args)
+        k = int(c)
+        if k == 0:
+            return name
+        return args[k - 1] if k <= len(args) else ""
+
+    return _DOLLAR_RX.sub(sub, body)
+
+
+def _m4_eval(s: str, env: dict[str, str], budget: _Budget, depth: int = 0) -> str:
+    out: list[str] = []
+    add = out.append
+    i, n = 0, len(s)
+    match = _EVAL_RX.match
+    while i < n:
+        if budget.left <= 0:
+            add(s[i:])
+            break
+        m = match(s, i)
+        g = m.lastindex
+        j = m.end()
+        if g == 1:
+            w = m.group(1)
+            if w == "dnl":
+                k = s.find("\n", j)
+                i = n if k < 0 else k + 1
+                continue
+            paren = j < n and s[j] == "("
+            if w in env and depth < MAX_EXPANSION_DEPTH:
+                args: list[str] = []
+                if paren:
+                    r = _collect_args(s, j, n)
+                    if r is None:        # m4 would read to the end: leave the rest
+                        add(s[i:])
+                        break
+                    raw_args, j = r
+                    args = [_m4_eval(a.lstrip(_WS), env, budget, depth + 1)
+                            for a in raw_args]
+                body = env[w]
+                if "$" in body:
+                    body = _substitute(body, w, args)
+                res = _m4_eval(body, env, budget, depth + 1)
+                budget.left -= len(res) + 1
+                add(res)
+                i = j
+                continue
+            if paren and (w == "defn" or w in _SILENT) and depth < MAX_EXPANSION_DEPTH:
+                r = _collect_args(s, j, n)
+                if r is None:
+                    add(s[i:])
+                    break
+                raw_args, j = r
+                if w == "defn":
+                    for a in raw_args:
+                        nm = _m4_eval(a.lstrip(_WS), env, budget, depth + 1)
+                        add(env.get(nm, ""))   # quoted by m4: not rescanned
+                i = j
+                continue
+            add(w)
+            i = j
+        elif g == 2:
+            q = _quote_end(s, i, n)
+            if q < 0:
+                add(s[i + 1:])
+                break
+            add(s[i + 1:q - 1])
+            i = q
+        else:
+            add(m.group(3))
+            i = j
+    return "".join(out)
+
+
+def expand(value: str, macros: dict[str, str]) -> str:
+    """m4's rescan of ``value`` with ``macros`` (see :meth:`McDocument.expand`)."""
+    return _m4_eval(value, macros, _Budget(_EXPANSION_BUDGET))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Env:
+    """m4's macro table as the document builds it (define replaces the top definition,
+    pushdef pushes, popdef pops, undefine removes all)."""
+
+    def __init__(self) -> None:
+        self.stacks: dict[str, list[str]] = {}
+        self.top: dict[str, str] = {}
+
+    def define(self, name: str, value: str, push: bool = False) -> None:
+        st = self.stacks.setdefault(name, [])
+        if st and not push:
+            st[-1] = value
+        else:
+            st.append(value)
+        self.top[name] = value
+
+    def undefine(self, name: str) -> None:
+        self.stacks.pop(name, None)
+        self.top.pop(name, None)
+
+    def popdef(self, name: str) -> None:
+        st = self.stacks.get(name)
+        if st:
+            st.pop()
+            if st:
+                self.top[name] = st[-1]
+            else:
+                self.undefine(name)
+
+
+def _eval_arg(arg: McArg, env: _Env) -> str:
+    return _m4_eval(arg.raw, env.top, _Budget(_EXPANSION_BUDGET))
+
+
+def _name_of(arg: McArg, env: _Env) -> tuple[str, bool]:
+    quoted = arg.quoted
+    return (arg.value if quoted else _eval_arg(arg, env)), quoted
+
+
+_DIVERT_NUM = re.compile(r"\s*(-?\d+)\s*\Z")
+
+
+class _Reader:
+    """Applies the calls in the order m4 runs them."""
+
+    def __init__(self, doc: McDocument, src: str, comments_off_at: int | None,
+                 initial_comments: bool) -> None:
+        self.doc = doc
+        self.src = src
+        self.env = _Env()
+        self.off_at = comments_off_at
+        self.comments = initial_comments
+
+    def comments_at(self, pos: int) -> bool:
+        return self.comments and (self.off_at is None or pos < self.off_at)
+
+    # -- events: a call and the calls inside its arguments, post-order
+    def run(self, call: McCall, conditional: bool, guard: str | None, body_depth: int) -> None:
+        stack = [(call, 0, False)]
+        while stack:
+            c, depth, expanded = stack.pop()
+            if not expanded and c.parens and depth < MAX_NESTED_DEFINE_DEPTH:
+                inner = [a for arg in c.args for a in arg.calls]
+                if inner:
+                    stack.append((c, depth, True))
+                    for a in reversed(inner):
+                        stack.append((a, depth + 1, False))
+                    continue
+            self.apply(c, depth > 0, conditional, guard, body_depth)
+
+    def apply(self, c: McCall, nested: bool, conditional: bool, guard: str | None,
+              body_depth: int) -> None:
+        name = c.name
+        doc = self.doc
+        env = self.env
+        if name in ("define", "pushdef"):
+            if not c.args:
+                return
+            a0 = c.args[0]
+            mname, quoted = _name_of(a0, env)
+            if len(c.args) > 1:
+                a1 = c.args[1]
+                value, raw, stored = a1.value, a1.raw, _eval_arg(a1, env)
+                vl = a1.quote_line or a1.line
+                vc = a1.quote_column or a1.column
+            else:
+                value = raw = stored = ""
+                vl, vc = c.end_line, c.end_column
+            env.define(mname, stored, push=name == "pushdef")
+            if name == "define":
+                doc.defines.append(Define(
+                    name=mname, value=value, raw_value=raw, line=c.line, column=c.column,
+                    value_line=vl, value_column=vc, quoted_name=quoted, stored=stored,
+                    name_raw=a0.raw, name_line=a0.quote_line or a0.line,
+                    name_column=a0.quote_column or a0.column, conditional=conditional,
+                    guard=guard, nested=nested, call=c))
+        elif name in ("undefine", "popdef"):
+            for a in c.args:
+                mname, quoted = _name_of(a, env)
+                if name == "popdef":
+                    env.popdef(mname)
+                    continue
+                env.undefine(mname)
+                doc.undefines.append(Undefine(
+                    name=mname, line=c.line, column=c.column,
+                    name_line=a.quote_line or a.line, name_column=a.quote_column or a.column,
+                    quoted_name=quoted, conditional=conditional, guard=guard, nested=nested,
+                    call=c))
+        elif name in ("include", "sinclude"):
+            if c.args:
+                a = c.args[0]
+                doc.includes.append(Include(
+                    path=a.value, raw=a.raw, optional=name == "sinclude", line=c.line,
+                    column=c.column, path_line=a.quote_line or a.line,
+                    path_column=a.quote_column or a.column, conditional=conditional,
+                    guard=guard, call=c))
+        elif name in ("ifdef", "ifelse") and c.args and body_depth < MAX_BODY_DEPTH:
+            self.branches(c, body_depth)
+
+    def branches(self, c: McCall, body_depth: int) -> None:
+        n = len(c.args)
+        if c.name == "ifdef":
+            idx = [1, 2]
+        else:
+            idx = [i + 2 for i in range(0, n, 3) if i + 2 < n]
+            if n > 1 and n % 3 == 1:
+                idx.append(n - 1)
+        for i in idx:
+            if i >= n:
+                continue
+            for p in c.args[i].pieces:
+                if isinstance(p, str) and p.type == "QUOTED" and "(" in p \
+                        and p.end_line != -1:
+                    body = self.parse_body(p, body_depth + 1, c.name)
+                    c.bodies.append(body)
+
+    def parse_body(self, tok, body_depth: int, guard: str) -> McDocument:
+        src = self.src
+        begin = tok.start_pos + 1
+        end = tok.start_pos + len(tok) - 1
+        items, _res = _parse_items(src, begin, end, tok.line, tok.column + 1,
+                                   self.comments_at(begin))
+        sub = McDocument(path=self.doc.path, source=src)
+        saved = self.doc
+        self.doc = sub
+        try:
+            for it in items:
+                if isinstance(it, McCall):
+                    sub.calls.append(it)
+                    self.run(it, True, guard, body_depth)
+        finally:
+            self.doc = saved
+        saved.defines.extend(sub.defines)
+        saved.undefines.extend(sub.undefines)
+        saved.includes.extend(sub.includes)
+        sub.macros = dict(self.env.top)
+        return sub
+
+
+class _Output:
+    """What m4 writes to the current diversion, as lines tagged with .mc lines."""
+
+    def __init__(self, block: LocalConfig) -> None:
+        self.block = block
+        self.cur: list[str] | None = None
+        self.cur_line = 0
+        self.first = True
+
+    def add(self, text: str, line: int, literal: bool) -> None:
+        parts = text.split("\n")
+        for k, part in enumerate(parts):
+            if k:
+                self.finish()
+            if self.cur is None:
+                self.cur = []
+                self.cur_line = line + (k if literal else 0)
+            if part:
+                if not "".join(self.cur).strip(_WS) and part.strip(_WS):
+                    self.cur_line = line + (k if literal else 0)
+                self.cur.append(part)
+
+    def finish(self) -> None:
+        if self.cur is None:
+            return
+        text = "".join(self.cur)
+        if text.endswith("\r"):
+            text = text[:-1]
+        first, self.first = self.first, False
+        if not (first and not text.strip(_WS) and self.cur_line == self.block.call.end_line):
+            self.block.lines.append(McLine(self.cur_line, text))
+        self.cur = None
+
+    def close(self, end_line: int) -> None:
+        if self.cur is not None and "".join(self.cur) != "":
+            self.finish()
+        self.cur = None
+        self.block.end_line = end_line
+
+
+def _add_text(block: _Output, tok, env: dict[str, str]) -> None:
+    """A TEXT token into the output: words naming a macro of the document are expanded
+    (their expansion counts as on the word's line)."""
+    v = str(tok)
+    if not env:
+        block.add(v, tok.line, True)
+        return
+    pos = 0
+    line = tok.line
+    for m in _WORD_RX.finditer(v):
+        if m.group() in env:
+            chunk = v[pos:m.start()]
+            block.add(chunk, line, True)
+            line += chunk.count("\n")
+            block.add(_m4_eval(m.group(), env, _Budget(_EXPANSION_BUDGET)), line, False)
+            pos = m.end()
+    block.add(v[pos:], line, True)
+
+
+def _text_segments(v: str, line: int, col: int, div: int | None, out: list[McText]) -> None:
+    for k, part in enumerate(v.split("\n")):
+        if k:
+            line += 1
+            col = 1
+        if part.endswith("\r"):
+            part = part[:-1]
+        if part:
+            out.append(McText(line, col, part, div))
+
+
+def parse(text: str, path: str = "", *, m4_comments: bool | None = None) -> McDocument:
+    """Read .mc/.m4 text as m4 does. ``m4_comments``: whether ``#`` starts an m4 comment
+    at the top of the text; None (default) decides as m4 would for sendmail: on until the
+    include of cf.m4 when the text has one (cfhead.m4 turns comments off), off for a
+    fragment without it (it is read after cf.m4)."""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", "surrogateescape")
+    doc = McDocument(path=path, source=text)
+    comments = bool(_CF_M4_RX.search(text)) if m4_comments is None else m4_comments
+    doc.m4_comments = comments
+    items, res = _parse_items(text, 0, len(text), 1, 1, comments)
+    if res.open_quote is not None:
+        _, ql, qc = res.open_quote
+        doc.problems.append(Problem(
+            "syntax", ql, qc,
+            "unclosed quote: the ` opened here has no matching ', so m4 reads the rest "
+            "of the file as one string", "m4: ERROR: end of file in string"))
+    elif res.open_calls:
+        f = res.open_calls[0]
+        doc.problems.append(Problem(
+            "syntax", f[2], f[3],
+            f"unclosed parenthesis: the argument list of {f[4]}( opened here is not "
+            "closed before the end of the file", "m4: ERROR: end of file in argument list"))
+
+    reader = _Reader(doc, text, res.comments_off_at, comments)
+    env = reader.env
+    div: int | None = 0
+    div_stack: list[int | None] = []
+    block: _Output | None = None
+    last_line = 1
+
+    def set_div(new: int | None, c: McCall) -> None:
+        nonlocal div, block
+        starts = new == LOCAL_CONFIG_DIVERSION and (block is None or c.name == "LOCAL_CONFIG")
+        if block is not None and (new != LOCAL_CONFIG_DIVERSION or starts):
+            block.close(c.line)
+            block = None
+        if starts:
+            lc = LocalConfig(line=c.line, column=c.column, end_line=c.line, call=c)
+            doc.local_config.append(lc)
+            block = _Output(lc)
+        div = new
+
+    run: list = []   # plain tokens in a row: one text run
+
+    def flush_text() -> None:
+        if run:
+            a, b = run[0], run[-1]
+            _text_segments(text[a.start_pos:b.start_pos + len(b)], a.line, a.column, div,
+                           doc.text)
+            run.clear()
+
+    for it in items:
+        if isinstance(it, McCall):
+            flush_text()
+            doc.calls.append(it)
+            reader.run(it, False, None, 0)
+            name = it.name
+            last_line = it.end_line
+            if name == "divert":
+                v = it.arg(0)
+                if not it.args or not v.strip(_WS):
+                    set_div(0, it)
+                else:
+                    m = _DIVERT_NUM.match(v)
+                    set_div(int(m.group(1)) if m else None, it)
+            elif name == "PUSHDIVERT":
+                div_stack.append(div)
+                m = _DIVERT_NUM.match(it.arg(0))
+                set_div(int(m.group(1)) if m else None, it)
+            elif name == "POPDIVERT":
+                set_div(div_stack.pop() if div_stack else None, it)
+            elif name in DIVERSIONS:
+                set_div(DIVERSIONS[name], it)
+            elif block is not None and (name in env.top or (
+                    name not in M4_BUILTINS and name not in SENDMAIL_MACROS)):
+                block.add(_m4_eval(it.raw, env.top, _Budget(_EXPANSION_BUDGET)),
+                          it.line, name not in env.top)
+            continue
+        t = it.type
+        last_line = it.line + it.rstrip("\r\n").count("\n")
+        if t == "DNL":
+            flush_text()
+            continue
+        run.append(it)
+        if block is not None:
+            if t == "QUOTED":
+                block.add(_quote_inner(it), it.line, True)
+            elif t == "TEXT":
+                _add_text(block, it, env.top)
+            else:
+                block.add(str(it), it.line, True)
+    flush_text()
+    if block is not None:
+        block.close(last_line)
+    doc.macros = dict(env.top)
+    return doc
