@@ -166,7 +166,7 @@ def discover(paths: list[str], root: str | None):
     host's file system (its /etc/mail is linted); --root re-bases absolute paths under a
     directory or inside an archive."""
     from .fs import LiveFS, RootFS
-    from .tarfs import is_archive
+    from .fs import is_archive
 
     if root:
         fs = _archive(root) if is_archive(root) else RootFS(root)
@@ -295,7 +295,7 @@ def _check(args) -> int:
     from .model import Installation, Settings
     from .sendmail.versions import VersionError, check_supported, parse_version
 
-    from .tarfs import is_archive
+    from .fs import is_archive
 
     if args.root and not (os.path.isdir(args.root) or
                           (is_archive(args.root) and os.path.isfile(args.root))):

@@ -15,6 +15,13 @@ import posixpath
 import stat as stat_mod
 
 DEFAULT_READ_LIMIT = 16 * 1024 * 1024
+# tar archives the CLI reads as host snapshots (cflint.tarfs), recognised by name
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
+
+
+def is_archive(path: str) -> bool:
+    """Whether ``path`` names a tar archive (without importing tarfile)."""
+    return str(path).lower().endswith(ARCHIVE_SUFFIXES)
 
 
 class FsError(OSError):

@@ -49,9 +49,9 @@ import threading
 from dataclasses import dataclass
 from typing import Iterator
 
+from .fs import ARCHIVE_SUFFIXES  # noqa: F401  (the one list lives in the light module)
 from .fs import DEFAULT_READ_LIMIT, EscapeError, FsError, NotRegularError, TooLargeError
-
-ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
+from .fs import is_archive as _fs_is_archive
 
 #: members indexed at most; a bigger archive is refused (FsError)
 MAX_MEMBERS = 500_000
@@ -65,7 +65,7 @@ _HARD = -1  # entry kind of an LNKTYPE member (the other kinds are the S_IF* typ
 
 def is_archive(path: str) -> bool:
     """Whether ``path`` names a tar archive, by its name (case-insensitive)."""
-    return str(path).lower().endswith(ARCHIVE_SUFFIXES)
+    return _fs_is_archive(path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -293,12 +293,12 @@ def test_conditional_defines_in_ifelse_branches():
            "')')dnl\n")
     doc = parse(src)
     assert [(d.name, d.value, d.line, d.column, d.value_line, d.value_column, d.conditional,
-             d.guard) for d in doc.defines] == [
+             d.guard.name, d.guard.line) for d in doc.defines] == [
         ("confSERVER_CERT", "/etc/mail/tls/sendmail-server.crt", 5, 1, 5, 32, True,
-         "ifelse")]
+         "ifelse", 4)]
     assert [(u.name, u.line, u.conditional) for u in doc.undefines] == [
         ("confCRL", 6, True)]
-    assert [(i.path, i.line, i.column, i.path_column, i.conditional, i.guard)
+    assert [(i.path, i.line, i.column, i.path_column, i.conditional, i.guard.name)
             for i in doc.includes] == [
         ("/usr/share/sendmail/cf/debian/autoconf.m4", 2, 2, 11, True, "ifdef")]
     outer = call(doc, "ifelse")

@@ -33,7 +33,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Union
+from typing import NamedTuple
+
+from lark import Token, Transformer
+from lark.lexer import Lexer as _LarkLexer
 
 from cflint.cf.parser import Problem
 
@@ -183,7 +186,9 @@ class McCall:
     """A macro call: ``NAME(args)`` (``parens``) or a known macro used bare
     (``LOCAL_CONFIG``). ``line``/``column`` are the name's; ``end_line``/``end_column``
     the closing parenthesis's (the name's end for a bare call). ``bodies`` holds, for
-    ``ifdef``/``ifelse``, a document for each quoted branch m4 would rescan."""
+    ``ifdef``/``ifelse``, a document for each quoted branch m4 would rescan (its calls,
+    defines, undefines and includes, with positions in this file; no text or
+    LOCAL_CONFIG), at most 8 branches deep."""
 
     name: str
     args: list[McArg]
@@ -220,7 +225,7 @@ class Define:
     from included files are unknown and stay as written). ``value_line``/``value_column``:
     first character inside the value's quotes (else where the argument starts; the
     closing parenthesis when there is no value). ``conditional``: found in an
-    ``ifdef``/``ifelse`` branch (``guard`` is that call's name) rather than read
+    ``ifdef``/``ifelse`` branch (``guard`` is that call, the innermost) rather than read
     unconditionally; ``nested``: found unquoted inside another call's argument."""
 
     name: str
@@ -236,7 +241,7 @@ class Define:
     name_line: int = 0
     name_column: int = 0
     conditional: bool = False
-    guard: str | None = None
+    guard: McCall | None = field(default=None, repr=False)
     nested: bool = False
     call: McCall | None = field(default=None, repr=False)
 
@@ -252,7 +257,7 @@ class Undefine:
     name_column: int
     quoted_name: bool
     conditional: bool = False
-    guard: str | None = None
+    guard: McCall | None = field(default=None, repr=False)
     nested: bool = False
     call: McCall | None = field(default=None, repr=False)
 
@@ -270,7 +275,7 @@ class Include:
     path_line: int
     path_column: int
     conditional: bool = False
-    guard: str | None = None
+    guard: McCall | None = field(default=None, repr=False)
     call: McCall | None = field(default=None, repr=False)
 
 
@@ -316,9 +321,6 @@ class McText:
     @property
     def blank(self) -> bool:
         return not self.text.strip(_WS)
-
-
-Node = Union[McCall, "Token"]
 
 
 @dataclass(eq=False)
@@ -369,12 +371,6 @@ class McDocument:
 
 
 # --------------------------------------------------------------------------- scanner
-
-try:
-    from lark import Token
-    from lark.lexer import Lexer as _LarkLexer
-except ImportError:  # pragma: no cover - lark is a dependency
-    raise
 
 def _scanner_rx(comments: bool, top: bool) -> re.Pattern:
     """One match per token: group 1 a run of plain text (words m4 only copies
@@ -574,7 +570,7 @@ def _piece_pos(p) -> tuple[int, int, int]:
     return p.start, p.line, p.column
 
 
-def _make_arg(index: int, pieces: list, prev, delim, src: str) -> McArg:
+def _make_arg(index: int, pieces: list, delim, src: str) -> McArg:
     first = len(pieces)
     skip = 0
     start, line, col = delim.start_pos, delim.line, delim.column
@@ -607,13 +603,7 @@ def _make_arg(index: int, pieces: list, prev, delim, src: str) -> McArg:
     return arg
 
 
-try:
-    from lark import Transformer as _Transformer
-except ImportError:  # pragma: no cover
-    raise
-
-
-class _Builder(_Transformer):
+class _Builder(Transformer):
     """Inline callbacks: lark calls them at each reduction (no recursion, so any nesting
     depth is fine)."""
 
@@ -636,17 +626,14 @@ class _Builder(_Transformer):
 
     def call(self, ch):
         src = _ctx.src
-        name, lpar, rpar = ch[0], ch[1], ch[-1]
+        name, rpar = ch[0], ch[-1]
         args = []
-        prev = lpar
         k = 2
         last = len(ch) - 1
-        while k < last:
-            delim = ch[k + 1]
-            args.append(_make_arg(len(args), ch[k], prev, delim, src))
-            prev = delim
+        while k < last:                 # arg, COMMA, arg, ..., arg (then RPAR)
+            args.append(_make_arg(len(args), ch[k], ch[k + 1], src))
             k += 2
-        end_col = rpar.column if rpar else rpar.column - 1
+        end_col = rpar.column if rpar else rpar.column - 1   # "" when the end closed it
         return McCall(name=str(name), args=args, line=name.line, column=name.column,
                       end_line=rpar.line, end_column=end_col, start=name.start_pos,
                       end=rpar.start_pos + len(rpar), _src=src)
@@ -924,7 +911,8 @@ class _Reader:
         return self.comments and (self.off_at is None or pos < self.off_at)
 
     # -- events: a call and the calls inside its arguments, post-order
-    def run(self, call: McCall, conditional: bool, guard: str | None, body_depth: int) -> None:
+    def run(self, call: McCall, conditional: bool, guard: McCall | None,
+            body_depth: int) -> None:
         stack = [(call, 0, False)]
         while stack:
             c, depth, expanded = stack.pop()
@@ -937,7 +925,7 @@ class _Reader:
                     continue
             self.apply(c, depth > 0, conditional, guard, body_depth)
 
-    def apply(self, c: McCall, nested: bool, conditional: bool, guard: str | None,
+    def apply(self, c: McCall, nested: bool, conditional: bool, guard: McCall | None,
               body_depth: int) -> None:
         name = c.name
         doc = self.doc
@@ -1000,10 +988,10 @@ class _Reader:
             for p in c.args[i].pieces:
                 if isinstance(p, str) and p.type == "QUOTED" and "(" in p \
                         and p.end_line != -1:
-                    body = self.parse_body(p, body_depth + 1, c.name)
+                    body = self.parse_body(p, body_depth + 1, c)
                     c.bodies.append(body)
 
-    def parse_body(self, tok, body_depth: int, guard: str) -> McDocument:
+    def parse_body(self, tok, body_depth: int, guard: McCall) -> McDocument:
         src = self.src
         begin = tok.start_pos + 1
         end = tok.start_pos + len(tok) - 1

@@ -8,12 +8,12 @@ module: a key is described by its type, size and the SHA-256 of its public key.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
 
 _PEM_RE = re.compile(rb"-----BEGIN ([A-Z0-9 .#-]+)-----[ \t]*\r?\n(.*?)-----END ([A-Z0-9 .#-]+)-----",
                      re.S)
@@ -37,6 +37,9 @@ class PemBlock:
 
 
 def pem_blocks(data: bytes) -> list[PemBlock]:
+    import base64
+    import binascii
+
     out: list[PemBlock] = []
     for m in _PEM_RE.finditer(data):
         label = m.group(1).decode("ascii", "replace").strip()
@@ -75,6 +78,8 @@ def _hex_colon(b: bytes) -> str:
 
 
 def spki_sha256(spki: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(spki).hexdigest()
 
 
@@ -187,6 +192,8 @@ def _load_der_key(b: PemBlock) -> KeyInfo:
         form = "PKCS#8"
     else:
         # traditional forms (PKCS#1, SEC1, DSA): cryptography reads them from PEM
+        import base64
+
         body = base64.encodebytes(der).decode()
         pem = f"-----BEGIN {b.label}-----\n{body}-----END {b.label}-----\n".encode()
         key = ser.load_pem_private_key(pem, password=None)
@@ -305,6 +312,8 @@ def _cert_info(b: PemBlock) -> CertInfo | None:
 
 
 def _cert_info_unwarned(b: PemBlock) -> CertInfo | None:
+    import hashlib
+
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization as ser
     from cryptography.x509.oid import ExtensionOID, NameOID
