@@ -247,14 +247,18 @@ def _groups(fs, paths: list[str], root: str | None):
             lambda p, g: _display(fs, p, g))
         if fs.is_dir(path):
             found = False
-            for name, role in (("sendmail.cf", "mta"), ("submit.cf", "msp")):
-                p = os.path.join(path, name)
-                if fs.exists(p) or _is_entry(fs, p):
-                    groups.setdefault(os.path.normpath(path), {})[role] = p
-                    display[p] = shown(p, os.path.join(given, name))
-                    found = True
+            for names, role in ((("sendmail.cf", "sendmail.mc"), "mta"),
+                                (("submit.cf", "submit.mc"), "msp")):
+                for name in names:  # the .cf sendmail reads; its .mc when there is none
+                    p = os.path.join(path, name)
+                    if fs.exists(p) or _is_entry(fs, p):
+                        groups.setdefault(os.path.normpath(path), {})[role] = p
+                        display[p] = shown(p, os.path.join(given, name))
+                        found = True
+                        break
             if not found:
-                raise UsageError(f"{given}: no sendmail.cf or submit.cf in this directory")
+                raise UsageError(f"{given}: no sendmail.cf, submit.cf or .mc source in this "
+                                 "directory")
             continue
         if not fs.exists(path) and not _is_entry(fs, path):
             raise UsageError(f"{given}: no such file or directory")

@@ -134,12 +134,19 @@ def _meant_long(rest: str, table: OptionTable) -> optdata.OptionSpec | None:
 class CfConfig:
     """One parsed configuration file (sendmail.cf or submit.cf)."""
 
-    def __init__(self, path: str, role: str, text: str, target: Target, fs_path: str = ""):
+    def __init__(self, path: str, role: str, text: str, target: Target, fs_path: str = "",
+                 read=None):
         self.path = path          # as displayed
         self.fs_path = fs_path or path  # as the file-system view reads it
         self.role = role          # "mta" or "msp"
         self.text = text
-        self.doc = parse(text)
+        self.mc = None            # McInfo when the config is an .mc source
+        if is_mc_path(self.fs_path):
+            from .mc.adapter import mc_to_cf
+
+            self.doc, self.mc = mc_to_cf(text, self.fs_path, read)
+        else:
+            self.doc = parse(text)
         self.table = OptionTable(target)
         self.settings = resolve_settings(self.doc, self.table)
 
@@ -212,12 +219,19 @@ class Installation:
         self.mta = self.msp = None
         if mta_path in texts:
             self.mta = CfConfig(self.show(mta_path), "mta", texts[mta_path], self.target,
-                                mta_path)
+                                mta_path, self._read_text)
             self.configs.append(self.mta)
         if msp_path in texts:
             self.msp = CfConfig(self.show(msp_path), "msp", texts[msp_path], self.target,
-                                msp_path)
+                                msp_path, self._read_text)
             self.configs.append(self.msp)
+
+    def _read_text(self, path: str) -> str | None:
+        """An included m4 file, through the view (None when it is not in the tree)."""
+        try:
+            return self.fs.read(path, CONFIG_SIZE_LIMIT).decode("utf-8", "surrogateescape")
+        except OSError:
+            return None
 
     @classmethod
     def unreadable(cls, shown: str, message: str, settings: Settings) -> "Installation":
@@ -602,6 +616,11 @@ def _file_kind(mode: int) -> str:
 def is_defined_path(value: str | None) -> bool:
     """tls.c tls_ok_f(): a path counts only if non-empty and absolute."""
     return bool(value) and value.startswith("/")
+
+
+def is_mc_path(path: str) -> bool:
+    base = os.path.basename(path).lower()
+    return base.endswith(".mc") or base.endswith(".m4")
 
 
 def path_role_msp(path: str) -> bool:

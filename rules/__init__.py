@@ -14,6 +14,7 @@ def cflint_register_rules():
         framework.AbbreviatedOption(),
         framework.DuplicateOption(),
         framework.NotInTargetVersion(),
+        framework.UnknownMcDefine(),
         values.InvalidOptionValue(),
         framework.InputUnreadable(),
         tls_options.ServerTlsIncomplete(),
