@@ -141,7 +141,7 @@ class CfConfig:
         self.role = role          # "mta" or "msp"
         self.text = text
         self.mc = None            # McInfo when the config is an .mc source
-        if is_mc_path(self.fs_path):
+        if is_mc_path(self.fs_path) or looks_like_mc(text):
             from .mc.adapter import mc_to_cf
 
             self.doc, self.mc = mc_to_cf(text, self.fs_path, read)
@@ -619,8 +619,23 @@ def is_defined_path(value: str | None) -> bool:
 
 
 def is_mc_path(path: str) -> bool:
+    """sendmail.mc, submit.mc, starttls.m4, and templates such as sendmail.mc.in."""
     base = os.path.basename(path).lower()
-    return base.endswith(".mc") or base.endswith(".m4")
+    return base.endswith((".mc", ".m4")) or ".mc." in base
+
+
+_MC_START = re.compile(r"(divert|dnl|include|VERSIONID|OSTYPE|DOMAIN|FEATURE|define)\b")
+
+
+def looks_like_mc(text: str) -> bool:
+    """An m4 source whatever its name: its first statement is an m4 macro (a cf never
+    starts so: its lines are V, D, O, ... or # comments)."""
+    for line in text[:4096].splitlines():
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        return bool(_MC_START.match(s))
+    return False
 
 
 def path_role_msp(path: str) -> bool:

@@ -15,7 +15,15 @@ import posixpath
 from dataclasses import dataclass, field
 
 from ..cf.parser import CfDocument, OptionLine, Problem, parse as parse_cf
+from .parser import expand as expand_m4
 from .parser import parse as parse_mc
+
+# Macros sendmail-cf's cfhead.m4 defines before the .mc's own defines run (an .mc may
+# redefine them), as far as option values use them.
+PRESET = {"MAIL_SETTINGS_DIR": "/etc/mail/"}
+# proto.m4's special values: confTIME_ZONE `USE_TZ' emits an empty TimeZoneSpec and
+# `USE_SYSTEM' only the comment.
+SPECIAL = {("confTIME_ZONE", "USE_TZ"): "", ("confTIME_ZONE", "USE_SYSTEM"): None}
 
 
 def macro_table() -> dict[str, str]:
@@ -89,6 +97,11 @@ def mc_to_cf(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
                 out.macro_raw[name] = sub.macro_raw.get(name, value)
                 out.macro_lines[name] = ln.line
 
+    macros = {**PRESET, **mc.macros}
+
+    def value_of(d) -> str:
+        return expand_m4(d.stored, macros)
+
     defines = list(_effective_defines(mc, read, info))
     last: dict[str, object] = {}
     for d in defines:
@@ -102,14 +115,18 @@ def mc_to_cf(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
             continue
         option = table.get(name)
         if name == "confDOMAIN_NAME":
-            value = mc.expand(d.stored)
+            value = value_of(d)
             out.macros["j"] = value
             out.macro_raw["j"] = value
             out.macro_lines["j"] = d.line
             continue
         if option is None:
             continue
-        value = mc.expand(d.stored)
+        value = value_of(d)
+        if (name, value) in SPECIAL:
+            value = SPECIAL[(name, value)]
+            if value is None:
+                continue
         out.options.append(OptionLine(
             form="long", name=option, value=value, expanded=value, line=d.line,
             first_line=d.line, column=d.column, value_column=d.value_column))
