@@ -19,7 +19,19 @@ class UsageError(Exception):
     pass
 
 
+class _Formatter(argparse.HelpFormatter):
+    """A fixed width: argparse would import shutil (and bz2, lzma) at every start just to
+    ask for the terminal's size."""
+
+    def __init__(self, prog):
+        super().__init__(prog, width=int(os.environ.get("COLUMNS", "100") or 100))
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *a, **k):
+        k.setdefault("formatter_class", _Formatter)
+        super().__init__(*a, **k)
+
     def error(self, message):  # argparse exits 2 as well; keep it to one line
         raise UsageError(message)
 

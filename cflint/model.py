@@ -6,7 +6,6 @@ referenced file is read, lazily and once. Rules read only through it.
 """
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import stat as stat_mod
@@ -261,9 +260,11 @@ class Installation:
     # -------- files the configurations name
 
     @property
-    def now(self) -> datetime.datetime:
+    def now(self) -> "datetime.datetime":
         if self.settings.now is not None:
             return self.settings.now
+        import datetime
+
         return datetime.datetime.now(datetime.timezone.utc)
 
     def memo(self, key, compute):

@@ -14,9 +14,8 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+GRAMMAR_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar.lark")
 
 # rule name in the grammar -> line kind
 _KINDS = {
@@ -85,6 +84,11 @@ class CfDocument:
 _parser = None
 
 
+def _read(path: str, mode: str):
+    with open(path, mode) as fh:  # the product's own grammar file, not a linted one
+        return fh.read()
+
+
 def _cache_path() -> str | None:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     d = os.path.join(base, "cflint")
@@ -96,7 +100,8 @@ def _cache_path() -> str | None:
         return None
     import lark
 
-    digest = hashlib.sha256(GRAMMAR_PATH.read_bytes() + lark.__version__.encode()).hexdigest()[:16]
+    grammar = _read(GRAMMAR_PATH, "rb") + lark.__version__.encode()
+    digest = hashlib.sha256(grammar).hexdigest()[:16]
     return os.path.join(d, f"cf-grammar-{digest}.cache")
 
 
@@ -110,9 +115,9 @@ def get_parser():
         kwargs = dict(parser="lalr", lexer="basic", propagate_positions=False,
                       maybe_placeholders=False)
         try:
-            _parser = lark.Lark(GRAMMAR_PATH.read_text(), cache=cache or False, **kwargs)
+            _parser = lark.Lark(_read(GRAMMAR_PATH, "r"), cache=cache or False, **kwargs)
         except OSError:  # cache unreadable or unwritable: build in memory
-            _parser = lark.Lark(GRAMMAR_PATH.read_text(), **kwargs)
+            _parser = lark.Lark(_read(GRAMMAR_PATH, "r"), **kwargs)
     return _parser
 
 
