@@ -68,13 +68,11 @@ def compare(mc_path: Path):
     text = mc_path.read_text(errors="replace")
     derived, _info = mc_to_cf(text, str(mc_path))
     generated = parse_cf(m4_cf(mc_path))
-    want: dict[str, str] = {}
-    for o in generated.options:
-        if o.form == "long":
-            want[o.name] = o.value
-    got: dict[str, str] = {}
-    for o in derived.options:
-        got[o.name] = o.value
+    def key(o):
+        return o.name + (f".{o.sub}" if o.sub else "")
+
+    want = {key(o): o.value for o in generated.options if o.form == "long"}
+    got = {key(o): o.value for o in derived.options}
     diffs = {k: (v, want.get(k)) for k, v in got.items() if want.get(k) != v}
     return got, diffs
 

@@ -127,9 +127,11 @@ def mc_to_cf(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
             value = SPECIAL[(name, value)]
             if value is None:
                 continue
+        base, _, sub = option.partition(".")  # "Timeout.queuewarn", "Milter.macros.eom"
         out.options.append(OptionLine(
-            form="long", name=option, value=value, expanded=value, line=d.line,
-            first_line=d.line, column=d.column, value_column=d.value_column))
+            form="long", name=base, value=value, expanded=value, line=d.line,
+            first_line=d.line, column=d.column, value_column=d.value_column,
+            sub=sub or None))
     out.options.sort(key=lambda o: o.line)
     return out, info
 
