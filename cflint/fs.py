@@ -40,7 +40,24 @@ class NotRegularError(FsError):
     """A FIFO, socket, device or directory where a file was to be read."""
 
 
-class LiveFS:
+class ViewQueries:
+    """What every view derives from ``stat``."""
+
+    def exists(self, path: str) -> bool:
+        try:
+            self.stat(path)
+            return True
+        except OSError:
+            return False
+
+    def is_dir(self, path: str) -> bool:
+        try:
+            return stat_mod.S_ISDIR(self.stat(path).st_mode)
+        except OSError:
+            return False
+
+
+class LiveFS(ViewQueries):
     """The host's own tree."""
 
     root = None
@@ -59,19 +76,6 @@ class LiveFS:
 
     def listdir(self, path: str) -> list[str]:
         return sorted(os.listdir(self.host_path(path)))
-
-    def exists(self, path: str) -> bool:
-        try:
-            self.stat(path)
-            return True
-        except OSError:
-            return False
-
-    def is_dir(self, path: str) -> bool:
-        try:
-            return stat_mod.S_ISDIR(self.stat(path).st_mode)
-        except OSError:
-            return False
 
     def read(self, path: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
         """Read a regular file; never opens a FIFO, socket or device."""

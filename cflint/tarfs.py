@@ -50,7 +50,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .fs import ARCHIVE_SUFFIXES  # noqa: F401  (the one list lives in the light module)
-from .fs import DEFAULT_READ_LIMIT, EscapeError, FsError, NotRegularError, TooLargeError
+from .fs import (DEFAULT_READ_LIMIT, EscapeError, FsError, NotRegularError, TooLargeError,
+                 ViewQueries)
 from .fs import is_archive as _fs_is_archive
 
 #: members indexed at most; a bigger archive is refused (FsError)
@@ -202,7 +203,7 @@ _UNSUPPORTED = ((b"\x28\xb5\x2f\xfd", "zstd"), (b"LZIP", "lzip"), (b"\x1f\x9d", 
                 (b"\x04\x22\x4d\x18", "lz4"))
 
 
-class TarFS:
+class TarFS(ViewQueries):
     """A tar archive as a read-only tree (see the module documentation)."""
 
     MAX_LINKS = 40
@@ -536,19 +537,6 @@ class TarFS:
         """Every name in the view (members and synthesised directories), sorted, from the
         index: no link is followed, so a search over them cannot loop."""
         return sorted(self._index)
-
-    def exists(self, path: str) -> bool:
-        try:
-            self.stat(path)
-            return True
-        except OSError:
-            return False
-
-    def is_dir(self, path: str) -> bool:
-        try:
-            return stat_mod.S_ISDIR(self.stat(path).st_mode)
-        except OSError:
-            return False
 
     def read(self, path: str, limit: int = DEFAULT_READ_LIMIT) -> bytes:
         """A regular member's bytes; anything else raises NotRegularError unread."""

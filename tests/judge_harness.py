@@ -549,3 +549,16 @@ def finding_keys(result) -> set[tuple]:
     """(code, file, level, impacts) of every finding of a sendmail_judge.LintResult."""
     return {(f["code"], _file_of(f), f["level"], tuple(f.get("impacts") or ()))
             for f in result.findings}
+
+
+def uid(name: str) -> int:
+    """The host's uid of a user (the judges' trees use the host's users)."""
+    import pwd
+
+    return pwd.getpwnam(name).pw_uid
+
+
+def gid(name: str) -> int:
+    import grp
+
+    return grp.getgrnam(name).gr_gid

@@ -62,12 +62,7 @@ QUOTED = re.compile(r'sendmail logs "([^"]+)"')
 OTHER_USER = "nobody"       # owns files it should not; never the reading identity here
 
 
-def uid(name: str) -> int:
-    return pwd.getpwnam(name).pw_uid
-
-
-def gid(name: str) -> int:
-    return grp.getgrnam(name).gr_gid
+from judge_harness import gid, uid  # noqa: E402
 
 
 # ------------------------------------------------------------------------- scenarios

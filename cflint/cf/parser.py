@@ -90,6 +90,13 @@ def _read(path: str, mode: str):
 
 
 def _cache_path() -> str | None:
+    return grammar_cache_path(GRAMMAR_PATH, "cf-grammar")
+
+
+def grammar_cache_path(grammar_path: str, prefix: str) -> str | None:
+    """Where lark keeps a grammar's built LALR tables: cflint's cache directory
+    ($XDG_CACHE_HOME/cflint), keyed by the grammar and lark's version; None when it
+    cannot be written (the tables are then built in memory)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     d = os.path.join(base, "cflint")
     try:
@@ -100,9 +107,9 @@ def _cache_path() -> str | None:
         return None
     import lark
 
-    grammar = _read(GRAMMAR_PATH, "rb") + lark.__version__.encode()
+    grammar = _read(os.fspath(grammar_path), "rb") + lark.__version__.encode()
     digest = hashlib.sha256(grammar).hexdigest()[:16]
-    return os.path.join(d, f"cf-grammar-{digest}.cache")
+    return os.path.join(d, f"{prefix}-{digest}.cache")
 
 
 def get_parser():

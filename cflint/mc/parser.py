@@ -643,18 +643,9 @@ _parser = None
 
 
 def _cache_path() -> str | None:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    d = os.path.join(base, "cflint")
-    try:
-        os.makedirs(d, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(d, os.W_OK):
-        return None
-    import lark
+    from ..cf.parser import grammar_cache_path
 
-    digest = hashlib.sha256(GRAMMAR_PATH.read_bytes() + lark.__version__.encode()).hexdigest()[:16]
-    return os.path.join(d, f"mc-grammar-{digest}.cache")
+    return grammar_cache_path(GRAMMAR_PATH, "mc-grammar")
 
 
 def get_parser():
