@@ -570,7 +570,8 @@ class Installation:
         if mode == "never":
             return NEVER
         top = self._git_top(path)
-        return f"the files are in a git checkout ({top})" if top else None
+        return ("the files are in a git checkout, which records neither owners nor modes"
+                if top else None)
 
     def _git_top(self, path: str) -> str | None:
         from .fs import RootFS
