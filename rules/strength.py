@@ -292,24 +292,44 @@ class LegacyProtocols(Rule):
 
 def dh_param_bits(data: bytes) -> tuple[str, int | None]:
     """('ok', bits) for the first DH PARAMETERS block (earlier blocks are skipped, as
-    Debian's .prm holds DSA parameters first), or (reason, None)."""
-    from cryptography.hazmat.primitives.serialization import load_pem_parameters
-
+    Debian's .prm holds DSA parameters first), or (reason, None). The size is that of the
+    prime p, read from the DER (PKCS#3 and X9.42 both start SEQUENCE { INTEGER p, ... });
+    no crypto library is needed to measure it."""
     for b in pem_blocks(data):
         if b.label not in ("DH PARAMETERS", "X9.42 DH PARAMETERS"):
             continue
         if b.der is None:
             return "the DH PARAMETERS block's base64 is broken", None
-        try:
-            import base64
-
-            pem = (f"-----BEGIN {b.label}-----\n" + base64.encodebytes(b.der).decode()
-                   + f"-----END {b.label}-----\n").encode()
-            params = load_pem_parameters(pem)
-            return "ok", params.parameter_numbers().p.bit_length()
-        except Exception as e:  # noqa: BLE001
-            return f"the DH parameters do not decode ({type(e).__name__})", None
+        p = _der_first_integer(b.der)
+        if p is None:
+            return "the DH parameters do not decode", None
+        return "ok", int.from_bytes(p, "big").bit_length()
     return "no DH PARAMETERS block in the file", None
+
+
+def _der_first_integer(der: bytes) -> bytes | None:
+    def header(pos: int):
+        if pos + 2 > len(der):
+            return None
+        tag, n = der[pos], der[pos + 1]
+        pos += 2
+        if n & 0x80:
+            k = n & 0x7F
+            if k == 0 or k > 4 or pos + k > len(der):
+                return None
+            n = int.from_bytes(der[pos:pos + k], "big")
+            pos += k
+        if pos + n > len(der):
+            return None
+        return tag, pos, n
+
+    outer = header(0)
+    if outer is None or outer[0] != 0x30:
+        return None
+    inner = header(outer[1])
+    if inner is None or inner[0] != 0x02 or inner[2] == 0:
+        return None
+    return der[inner[1]:inner[1] + inner[2]]
 
 
 def log_level(cfg) -> int:

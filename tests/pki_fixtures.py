@@ -480,12 +480,28 @@ MODP1024_P = int(
     "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF", 16)
 
 
-def dh_pem(p: int) -> bytes:
-    from cryptography.hazmat.primitives.asymmetric import dh
-    from cryptography.hazmat.primitives.serialization import Encoding, ParameterFormat
+def _der_int(n: int) -> bytes:
+    body = n.to_bytes(n.bit_length() // 8 + 1, "big")  # a leading 0 keeps it positive
+    return b"\x02" + _der_len(len(body)) + body
 
-    return dh.DHParameterNumbers(p, 2).parameters().parameter_bytes(
-        Encoding.PEM, ParameterFormat.PKCS3)
+
+def _der_len(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    k = (n.bit_length() + 7) // 8
+    return bytes([0x80 | k]) + n.to_bytes(k, "big")
+
+
+def dh_pem(p: int) -> bytes:
+    """PKCS#3 DHParameter ::= SEQUENCE { prime INTEGER, base INTEGER } with g = 2, as
+    `openssl dhparam` writes it (built by hand: cryptography deprecates FFDH)."""
+    import base64
+
+    body = _der_int(p) + _der_int(2)
+    der = b"\x30" + _der_len(len(body)) + body
+    b64 = base64.encodebytes(der).decode().replace("\n", "")
+    lines = "\n".join(b64[i:i + 64] for i in range(0, len(b64), 64))
+    return f"-----BEGIN DH PARAMETERS-----\n{lines}\n-----END DH PARAMETERS-----\n".encode()
 
 
 def _dh(data: bytes | None) -> Callable[[Path], dict[str, str]]:
