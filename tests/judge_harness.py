@@ -562,3 +562,11 @@ def gid(name: str) -> int:
     import grp
 
     return grp.getgrnam(name).gr_gid
+
+
+def make_dir(base: Path, rel: str, mode: int = 0o755) -> Path:
+    """A new directory under a scenario tree, with exactly ``mode`` (umask aside)."""
+    p = base / rel
+    p.mkdir(parents=True)
+    os.chmod(p, mode)
+    return p

@@ -69,9 +69,9 @@ def in_ci() -> bool:
 
 
 def unavailable(reason: str):
-    """Fail under CI, skip elsewhere: the judge must never silently vanish in CI."""
+    """Fail under CI, skip elsewhere: a judge or oracle must never silently vanish in CI."""
     if in_ci():
-        pytest.fail(f"{reason} (CI=true: the sendmail judge tests must run)", pytrace=False)
+        pytest.fail(f"{reason} (CI=true: these tests must run)", pytrace=False)
     pytest.skip(reason)
 
 

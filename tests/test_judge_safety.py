@@ -62,7 +62,8 @@ QUOTED = re.compile(r'sendmail logs "([^"]+)"')
 OTHER_USER = "nobody"       # owns files it should not; never the reading identity here
 
 
-from judge_harness import gid, uid  # noqa: E402
+from judge_harness import gid, make_dir, uid  # noqa: E402
+from sendmail_judge import unavailable
 
 
 # ------------------------------------------------------------------------- scenarios
@@ -86,10 +87,7 @@ class Ctx:
         os.chown(self.f(option), uid(user) if user else -1, gid(group) if group else -1)
 
     def mkdir(self, rel: str, mode: int = 0o755) -> Path:
-        p = self.d / rel
-        p.mkdir(parents=True)
-        os.chmod(p, mode)
-        return p
+        return make_dir(self.d, rel, mode)
 
 
 @dataclass(frozen=True)
@@ -581,7 +579,7 @@ def test_tar_archive_same_findings(name, safety_world, tmp_path):
     ``cflint check ARCHIVE`` (which finds etc/mail/sendmail.cf by itself)."""
     why = archive_support()
     if why:
-        pytest.skip(why)
+        unavailable(why)
     archive = pack(safety_world, name, tmp_path / f"{name}.tar.gz")
     disk = safety_world.lint(name)
     assert disk.report is not None, disk.describe()
