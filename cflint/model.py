@@ -482,8 +482,7 @@ class Installation:
         s = cfg.get("RunAsUser")
         if s is None or not s.value.strip():
             return None
-        m = re.match(r"([^:./]*)(?:[:./](.*))?$", s.value.strip(), re.S)
-        user, group = m.group(1), m.group(2)
+        user, group = split_user(s.value)
         found = self._uid_of(user)
         if found is None:
             return None
@@ -536,17 +535,27 @@ class Installation:
 
         return self.memo(("identities", id(cfg)), build)
 
-    def safety_flags(self, cfg):
-        from .sendmail.safefile import Flags
-
-        words = set()
+    def dont_blame(self, cfg) -> set[str]:
+        """The DontBlameSendmail words in effect (lowercase): words are runs of letters and
+        digits, lines add up, 'Safe' clears what came before; words the target does not
+        know are left out (CF009/CF007 report them)."""
+        known = {w.lower(): since for w, since in optdata.DONT_BLAME_WORDS.items()}
+        words: set[str] = set()
         for s in cfg.all("DontBlameSendmail"):
             for w in re.findall(r"[A-Za-z0-9]+", s.value):
                 w = w.lower()
+                if known.get(w, (99,)) > self.target.version:
+                    continue
                 if w == "safe":
                     words.clear()
                 else:
                     words.add(w)
+        return words
+
+    def safety_flags(self, cfg):
+        from .sendmail.safefile import Flags
+
+        words = self.dont_blame(cfg)
         return Flags(group_readable_keyfile="groupreadablekeyfile" in words,
                      group_writable_dirpath_safe="groupwritabledirpathsafe" in words,
                      trust_sticky_bit="truststickybit" in words,
@@ -587,6 +596,13 @@ class Installation:
             return None  # an archive: its modes and owners are recorded
         d = os.path.dirname(host)
         return self.memo(("git", d), lambda: _find_git(d))
+
+
+def split_user(value: str) -> tuple[str, str | None]:
+    """RunAsUser/DefaultUser 'user[:group]' (':', '.' and '/' separate), as readcf.c
+    splits it."""
+    m = re.match(r"([^:./]*)(?:[:./](.*))?$", value.strip(), re.S)
+    return (m.group(1), m.group(2)) if m else (value, None)
 
 
 ORDINARY_UID = 4242  # an ordinary user who owns none of the files

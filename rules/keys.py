@@ -4,7 +4,8 @@ from __future__ import annotations
 import posixpath
 
 from cflint.api import Location, Rule, RuleMeta
-from cflint.pki.load import LEVEL_BITS, looks_private_key, parse_key_file, security_bits
+from cflint.pki.load import (LEVEL_BITS, looks_private_key, parse_key_file, security_bits,
+                             spki_sha256)
 
 from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
                          missing_log,
@@ -150,13 +151,7 @@ class KeyCertMismatch(Rule):
                 anchor=f"mismatch:{p.cert.path}:{p.key.path}",
                 evidence={"path": p.key.path, **cert.evidence(),
                           "key_sha256": kf.key.fingerprint,
-                          "cert_key_sha256": _sha(cert.spki)})
-
-
-def _sha(spki: bytes) -> str:
-    from cflint.pki.load import spki_sha256
-
-    return spki_sha256(spki)
+                          "cert_key_sha256": spki_sha256(cert.spki)})
 
 
 class KeyUnreadableFormat(Rule):

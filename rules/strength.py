@@ -13,7 +13,7 @@ from cflint.sendmail import options as optdata
 
 from .framework import loc
 from .tls_options import OP_ME_TLS, ssl_option_tokens
-from .values import dont_blame_flags, is_true
+from .values import is_true
 
 OPENSSL_CIPHERS = "OpenSSL ciphers(1)"
 RFC8996 = "RFC 8996 (Deprecating TLS 1.0 and TLS 1.1)"
@@ -561,7 +561,7 @@ class RandFileUnusable(Rule):
                 continue
             if not cfg.has_any_tls():
                 continue
-            if "insufficiententropy" in dont_blame_flags(cfg, model):
+            if "insufficiententropy" in model.dont_blame(cfg):
                 continue
             if s is None:
                 yield self.finding(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from cflint.api import Rule, RuleMeta
+from cflint.model import split_user
 from cflint.sendmail import options as optdata
 
 from .framework import SENDMAIL_DOCS, did_you_mean, loc
@@ -38,29 +39,9 @@ def dont_blame_words(cfg, model):
                 yield s, word, c, "ok"
 
 
-def dont_blame_flags(cfg, model) -> set[str]:
-    """The DontBlameSendmail words in effect (lowercase); 'Safe' clears earlier ones."""
-    flags: set[str] = set()
-    for _s, _w, c, status in dont_blame_words(cfg, model):
-        if status != "ok":
-            continue
-        if c.lower() == "safe":
-            flags.clear()
-        else:
-            flags.add(c.lower())
-    return flags
-
-
 def is_true(value: str) -> bool:
     """sendmail's atobool(): empty, or starting with t, T, y or Y."""
     return value == "" or value[0] in "tTyY"
-
-
-def split_user(value: str) -> tuple[str, str | None]:
-    """RunAsUser 'user[:group]' (':', '.' and '/' separate)."""
-    m = re.match(r"([^:./]*)(?:[:./](.*))?$", value.strip(), re.S)
-    user, group = (m.group(1), m.group(2)) if m else (value, None)
-    return user, group
 
 
 class InvalidOptionValue(Rule):
