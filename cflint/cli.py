@@ -248,9 +248,9 @@ def _groups(fs, paths: list[str], root: str | None):
         if root and archive is None:
             absroot = os.path.realpath(root)
             real = os.path.realpath(given) if os.path.exists(given) else given
-            if os.path.isabs(given) and real.startswith(absroot + os.sep) and \
-                    not fs.exists(given):
-                path = "/" + os.path.relpath(real, absroot)
+            if os.path.isabs(given) and (real == absroot or real.startswith(
+                    absroot + os.sep)) and not fs.exists(given):
+                path = os.path.normpath("/" + os.path.relpath(real, absroot))
             elif not os.path.isabs(given):
                 path = "/" + given
         elif archive is not None and not given.startswith("/"):
@@ -279,12 +279,20 @@ def _groups(fs, paths: list[str], root: str | None):
         role = "msp" if path_role_msp(path) else "mta"
         key = os.path.dirname(os.path.normpath(path)) or "."
         slot = groups.setdefault(key, {})
+        if role in slot and _partners(slot[role], path):
+            continue  # sendmail.cf and its sendmail.mc: one installation, linted once
         if role in slot:  # two MTA configs in one directory: lint separately
             key = path
             slot = groups.setdefault(key, {})
         slot[role] = path
         display[path] = shown(path, given)
     return [(fs, g.get("mta"), g.get("msp"), display) for g in groups.values()]
+
+
+def _partners(a: str, b: str) -> bool:
+    """sendmail.cf and sendmail.mc (the .cf and the .mc it is built from)."""
+    (sa, ea), (sb, eb) = os.path.splitext(a), os.path.splitext(b)
+    return sa == sb and {ea.lower(), eb.lower()} == {".cf", ".mc"}
 
 
 def _display(fs, path: str, given: str) -> str:

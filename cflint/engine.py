@@ -132,6 +132,9 @@ class Engine:
                 findings.extend(rule.check(model))
             except Exception as e:
                 raise RuleCrash(rule.meta.code, e) from e
+        relocate = getattr(model, "relocate", None)
+        if relocate is not None:  # .cf findings onto the .mc line people edit
+            findings = relocate(findings)
         findings.sort(key=Finding.sort_key)
         return findings
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
-from .cf.parser import CfDocument, OptionLine, parse
+from .cf.parser import CfDocument, OptionLine, option_key, parse
 from .fs import EscapeError, FsError, LiveFS, NotRegularError, TooLargeError
 from .sendmail import options as optdata
 from .sendmail.versions import DEFAULT, Target, Version, clamp, parse_version, VersionError
@@ -148,6 +148,26 @@ class CfConfig:
             self.doc = parse(text)
         self.table = OptionTable(target)
         self.settings = resolve_settings(self.doc, self.table)
+        self.source: CfConfig | None = None     # for a .cf: the .mc beside it
+        self.generated: CfConfig | None = None  # for such an .mc: the .cf
+
+    def option_line(self, key: str, like: OptionLine | None = None,
+                    among: list[OptionLine] | None = None) -> tuple[int, int, int] | None:
+        """(line, column, value column) of the O line of an option key ("LogLevel",
+        "Timeout.queuewarn") that takes effect, or None when the config does not set it.
+        With ``like`` (an O line of another config, one of ``among``, that config's lines
+        for the key): the line in the same place among this config's lines for the key
+        when both have as many, else the last with the same value."""
+        mine = [o for o in self.doc.options if option_key(o).lower() == key.lower()]
+        if not mine:
+            return None
+        found = mine[-1]
+        if like is not None:
+            if among and len(among) == len(mine) and like in among:
+                found = mine[among.index(like)]
+            else:
+                found = next((o for o in reversed(mine) if o.value == like.value), found)
+        return found.line, found.column, found.value_column
 
     @property
     def problems(self):
@@ -206,24 +226,110 @@ class Installation:
         self._memo: dict = {}
         self.input_problems: list[InputProblem] = []
         self.display = display or {}
+        # A .cf and the .mc it is generated from (sendmail.cf/sendmail.mc side by side):
+        # the .cf is linted (sendmail reads it), its findings are placed on the .mc line
+        # that sets the option (see relocate), and the .mc's own text is checked too.
+        pairs: dict[str, tuple[str | None, str | None]] = {}
+        for role, p in (("mta", mta_path), ("msp", msp_path)):
+            if p is not None:
+                pairs[role] = self._pair(p)
         texts: dict[str, str] = {}
-        for p in (mta_path, msp_path):
-            if p is None:
-                continue
-            t = self._read_config(p)
-            if t is not None:
-                texts[p] = t
-        self.target = self._target(texts.get(mta_path) or texts.get(msp_path))
+        for cf, mc in pairs.values():
+            for p, partner in ((cf, False), (mc, True)):
+                if p is None:
+                    continue
+                t = self._read_config(p, quiet=partner and cf is not None)
+                if t is not None:
+                    texts[p] = t
+        first = [cf if cf in texts else mc for cf, mc in pairs.values()]
+        self.target = self._target(next((texts[p] for p in first if p in texts), None))
         self.configs: list[CfConfig] = []
+        self.mc_sources: list[CfConfig] = []   # .mc files paired with a linted .cf
         self.mta = self.msp = None
-        if mta_path in texts:
-            self.mta = CfConfig(self.show(mta_path), "mta", texts[mta_path], self.target,
-                                mta_path, self._read_text)
-            self.configs.append(self.mta)
-        if msp_path in texts:
-            self.msp = CfConfig(self.show(msp_path), "msp", texts[msp_path], self.target,
-                                msp_path, self._read_text)
-            self.configs.append(self.msp)
+        for role, (cf, mc) in pairs.items():
+            made = {p: CfConfig(self.show(p), role, texts[p], self.target, p,
+                                self._read_text) for p in (cf, mc) if p in texts}
+            if not made:
+                continue
+            cfg = made.get(cf) or made[mc]
+            if cf in made and mc in made and cfg.mc is None and made[mc].mc is not None:
+                cfg.source, made[mc].generated = made[mc], cfg
+                self.mc_sources.append(made[mc])
+            self.configs.append(cfg)
+            setattr(self, role, cfg)
+
+    def _pair(self, path: str) -> tuple[str | None, str | None]:
+        """(the .cf, its .mc) for a config given as either; the other is the file beside
+        it with the other suffix (sendmail.cf <-> sendmail.mc), when it exists."""
+        stem, ext = os.path.splitext(path)
+        ext = ext.lower()
+        if ext not in (".cf", ".mc"):
+            return (None, path) if is_mc_path(path) else (path, None)
+        other = stem + (".mc" if ext == ".cf" else ".cf")
+        have = other if self._is_file(other) else None
+        if other not in self.display and have:
+            shown = self.show(path)
+            self.display[other] = shown[: len(shown) - len(ext)] + other[len(stem):]
+        return (path, have) if ext == ".cf" else (have, path)
+
+    def _is_file(self, path: str) -> bool:
+        try:
+            return stat_mod.S_ISREG(self.fs.stat(path).st_mode)
+        except (OSError, FsError):
+            return False
+
+    def all_configs(self) -> list["CfConfig"]:
+        """The linted configs and the .mc sources beside them: for the rules about a
+        file's own text (its syntax, its defines)."""
+        return self.configs + self.mc_sources
+
+    def relocate(self, findings: list) -> list:
+        """Findings on a .cf line that an .mc beside it sets: moved to that .mc line, the
+        .cf line kept as a related location; a finding both files raise is kept once."""
+        out, seen = [], set()
+        for f in findings:
+            f = self._relocated(f)
+            key = (f.code, f.location.path, f.location.line, f.anchor)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(f)
+        return out
+
+    def _relocated(self, f):
+        import dataclasses
+
+        from .findings import Location
+
+        for cfg in self.configs:
+            src = cfg.source
+            if src is None or f.location.path != cfg.path:
+                continue
+            line = f.location.line
+            opts = [o for o in cfg.doc.options if o.first_line <= (line or 0) <= o.line]
+            target = None
+            for o in _mentioned_first(opts, f.message):
+                key = option_key(o).lower()
+                among = [x for x in cfg.doc.options if option_key(x).lower() == key]
+                target = src.option_line(key, o, among)
+                if target is not None:
+                    on_value = f.location.column is not None and \
+                        f.location.column >= o.value_column
+                    break
+            if target is None and line == (cfg.doc.version_line or 1) and not opts:
+                target, on_value = (src.doc.version_line or 1, None, None), False
+            if target is None:
+                return f
+            mline, mcol, mvalue = target
+            if on_value and mvalue is not None:
+                mcol = mvalue
+            if f.location.column is None:
+                mcol = None
+            related = (Location(cfg.path, line, f.location.column,
+                                note="the .cf line sendmail reads"),) + f.related
+            return dataclasses.replace(f, location=Location(src.path, mline, mcol),
+                                       related=related)
+        return f
 
     def _read_text(self, path: str) -> str | None:
         """An included m4 file, through the view (None when it is not in the tree)."""
@@ -322,7 +428,12 @@ class Installation:
                         out.append(TlsRef(c, option, name, role, i, s))
         return out
 
-    def _read_config(self, path: str) -> str | None:
+    def _read_config(self, path: str, quiet: bool = False) -> str | None:
+        if quiet:  # an .mc beside a .cf: read when it can be, never a finding
+            try:
+                return self.fs.read(path, CONFIG_SIZE_LIMIT).decode("utf-8", "surrogateescape")
+            except (OSError, FsError):
+                return None
         try:
             st = self.fs.stat(path)
             if not stat_mod.S_ISREG(st.st_mode):
@@ -634,6 +745,12 @@ def _file_kind(mode: int) -> str:
 def is_defined_path(value: str | None) -> bool:
     """tls.c tls_ok_f(): a path counts only if non-empty and absolute."""
     return bool(value) and value.startswith("/")
+
+
+def _mentioned_first(opts: list, message: str) -> list:
+    """The options of a line, the ones the message names first (an OSTYPE line sets
+    many)."""
+    return sorted(opts, key=lambda o: o.name not in message)
 
 
 def is_mc_path(path: str) -> bool:

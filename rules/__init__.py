@@ -17,6 +17,7 @@ def cflint_register_rules():
         framework.UnknownMcDefine(),
         values.InvalidOptionValue(),
         framework.InputUnreadable(),
+        framework.CfOutOfDate(),
         tls_options.ServerTlsIncomplete(),
         tls_options.ClientTlsIncomplete(),
         tls_options.SslOptionInvalid(),

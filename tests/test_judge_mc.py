@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from cflint.cf.parser import parse as parse_cf
-from cflint.mc.adapter import mc_to_cf, option_key
+from cflint.cf.parser import option_key
+from cflint.mc.adapter import mc_to_cf
 from sendmail_judge import unavailable
 
 CF_DIR = Path("/usr/share/sendmail/cf")

@@ -131,8 +131,8 @@ def read_fixture(fx: Path):
     args: list[str] = []
     expected: list[tuple[str, int]] = []
     if fx.is_dir():
-        if (fx / "args").exists():
-            args = (fx / "args").read_text().split()
+        if (fx / "args").exists():  # {here}: the fixture directory (--root {here})
+            args = [a.replace("{here}", str(fx)) for a in (fx / "args").read_text().split()]
         if (fx / "expect").exists():
             for ln in (fx / "expect").read_text().split():
                 name, line = ln.rsplit(":", 1)

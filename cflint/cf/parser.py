@@ -65,6 +65,11 @@ class OptionLine:
     raw_rest: str = ""  # for the short form: everything after "O"
 
 
+def option_key(o: OptionLine) -> str:
+    """An O line's option as one string: "LogLevel", "Timeout.queuewarn"."""
+    return o.name + (f".{o.sub}" if o.sub else "")
+
+
 @dataclass(slots=True)
 class CfDocument:
     lines: list[CfLine] = field(default_factory=list)

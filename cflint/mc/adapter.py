@@ -23,7 +23,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from ..cf.parser import CfDocument, OptionLine, Problem, parse as parse_cf
+from ..cf.parser import CfDocument, OptionLine, Problem, option_key, parse as parse_cf
 from .parser import expand as expand_m4
 from .parser import parse as parse_mc
 
@@ -90,8 +90,6 @@ CF_DIRS = ("/usr/share/sendmail/cf", "/usr/share/sendmail-cf", "/usr/lib/sendmai
            "/usr/share/sendmail", "/usr/lib/mail", "/usr/local/share/sendmail/cf")
 
 
-def option_key(o) -> str:
-    return o.name + (f".{o.sub}" if o.sub else "")
 
 
 def mc_to_cf(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
@@ -254,20 +252,25 @@ def _from_defines(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
     known = known_macros()
 
     # LOCAL_CONFIG: cf syntax, emitted before the generated options
-    for block in mc.local_config:
-        for ln in block.lines:
-            sub = parse_cf("V10/Berkeley\n" + ln.text + "\n")
-            for p in sub.problems:
-                if p.kind == "syntax" and "local mailer" not in p.sendmail:
-                    out.problems.append(Problem(p.kind, ln.line, p.column, p.message,
-                                                p.sendmail, p.fatal))
-            for o in sub.options:
-                o.line = o.first_line = ln.line
-                out.options.append(o)
-            for name, value in sub.macros.items():
-                out.macros[name] = value
-                out.macro_raw[name] = sub.macro_raw.get(name, value)
-                out.macro_lines[name] = ln.line
+    for block in mc.local_config:  # one cf text per block (an R line needs its S line)
+        rows = [ln for ln in block.lines for _ in ln.text.split("\n")]
+        mc_line = {i + 2: ln.line + k for i, (ln, k) in enumerate(
+            (ln, k) for ln in block.lines for k in range(len(ln.text.split("\n"))))}
+        sub = parse_cf("V10/Berkeley\n" + "\n".join(ln.text for ln in block.lines) + "\n")
+        if not rows:
+            continue
+        for p in sub.problems:
+            if p.kind == "syntax" and "local mailer" not in p.sendmail:
+                out.problems.append(Problem(p.kind, mc_line.get(p.line, rows[0].line),
+                                            p.column, p.message, p.sendmail, p.fatal))
+        for o in sub.options:
+            o.line = mc_line.get(o.line, rows[0].line)
+            o.first_line = mc_line.get(o.first_line, o.line)
+            out.options.append(o)
+        for name, value in sub.macros.items():
+            out.macros[name] = value
+            out.macro_raw[name] = sub.macro_raw.get(name, value)
+            out.macro_lines[name] = mc_line.get(sub.macro_lines.get(name, 0), rows[0].line)
 
     macros = {**PRESET, **mc.macros}
 
