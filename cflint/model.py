@@ -151,6 +151,11 @@ class CfConfig:
         self.source: CfConfig | None = None     # for a .cf: the .mc beside it
         self.generated: CfConfig | None = None  # for such an .mc: the .cf
 
+    def set_by_mc_layers(self, s: "Setting") -> bool:
+        """For an .mc: the option comes from sendmail-cf's own files (OSTYPE, DOMAIN,
+        FEATURE, proto.m4 defaults), not from a line of the .mc."""
+        return self.mc is not None and option_key(s.opt) in self.mc.layered
+
     def option_line(self, key: str, like: OptionLine | None = None,
                     among: list[OptionLine] | None = None) -> tuple[int, int, int] | None:
         """(line, column, value column) of the O line of an option key ("LogLevel",

@@ -277,8 +277,8 @@ class NotInTargetVersion(Rule):
         for cfg in model.all_configs():
             for s in cfg.settings:
                 o = s.opt
-                if s.status != NOT_IN_TARGET:
-                    continue
+                if s.status != NOT_IN_TARGET or cfg.set_by_mc_layers(s):
+                    continue  # (sendmail-cf's own files follow its version, not the target)
                 spec = s.spec
                 if spec.until is not None and spec.until <= tv:
                     when = f"was removed in sendmail {fmt(spec.until)}"
@@ -304,7 +304,7 @@ class NotInTargetVersion(Rule):
             from .values import dont_blame_words
 
             for s, word, canon, status in dont_blame_words(cfg, model):
-                if status != "later":
+                if status != "later" or cfg.set_by_mc_layers(s):
                     continue
                 since = optdata.DONT_BLAME_WORDS[canon]
                 yield self.finding(

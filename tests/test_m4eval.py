@@ -173,3 +173,26 @@ def test_origins_point_at_the_top_level_call(tmp_path):
     x, y = m.origins["confX"], m.origins["confY"]
     assert (x.file.endswith("layer.m4"), x.line, x.mc_line, x.mc_column) == (True, 2, 3, 1)
     assert (y.file, y.line, y.mc_line, y.mc_column) == ("in.mc", 4, 4, 1)
+
+
+def test_an_included_private_key_never_reaches_the_model(tmp_path):
+    """An .mc that includes a key file: the key is not read into the generated cf, so no
+    finding can quote it."""
+    import json
+
+    from cflint.cli import main
+
+    key = tmp_path / "server.key"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nOBVIOUSLYSECRETBASE64LINE\n"
+                   "-----END PRIVATE KEY-----\n")
+    mc = tmp_path / "sendmail.mc"
+    mc.write_text(f"include(`{CF_DIR}/m4/cf.m4')dnl\ninclude(`{key}')dnl\n")
+    from cflint.mc.adapter import mc_to_cf
+
+    doc, info = mc_to_cf(mc.read_text(), str(mc),
+                         lambda p: Path(p).read_text() if Path(p).is_file() else None)
+    assert info.complete and "OBVIOUSLYSECRET" not in info.generated
+    out = tmp_path / "out.json"
+    main(["check", str(mc), "--format", "json", "--fail-on", "never", "-o", str(out)])
+    assert "OBVIOUSLYSECRET" not in out.read_text()
+    assert isinstance(json.loads(out.read_text())["findings"], list)

@@ -81,6 +81,7 @@ class McInfo:
     substituted: bool = False
     generated: str | None = None      # the generated cf text
     origins: dict = field(default_factory=dict)   # option key -> m4eval.Origin
+    layered: set = field(default_factory=set)     # keys sendmail-cf's files set, not the .mc
     limit: str | None = None          # why interpretation stopped, if it did
     m4: object = field(default=None, repr=False)   # the m4eval.M4 run
 
@@ -132,6 +133,8 @@ def _interpret(text: str, path: str, read, info: McInfo) -> CfDocument | None:
         if got is None and substitute and cf_m4 is not None and \
                 name.startswith(cf_m4.path[: -len("m4/cf.m4")]):
             got = read(substitute + "/" + name[len(cf_m4.path) - len("m4/cf.m4"):])
+        if got is not None and "PRIVATE KEY-----" in got:
+            return None  # never let key material into the generated text (or a message)
         return got
 
     m = m4eval.M4(read_inc, path, {"_NO_MAKEINFO_": ""})
@@ -174,6 +177,7 @@ def _placed(gen: CfDocument, own: CfDocument, info: McInfo) -> CfDocument:
             src = (same or mine)[-1]
             line, col, vcol = src.line, src.column, src.value_column
         else:
+            info.layered.add(key)
             origin = next((m.origins[x] for x in by_option.get(key, ()) if x in m.origins),
                           None)
             if origin is not None:
