@@ -72,35 +72,51 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", metavar="PATH",
                    help="a .cf file, a directory holding sendmail.cf and submit.cf, or a tar "
                         "archive of a host's files (default /etc/mail, under --root if given)")
-    c.add_argument("--format", "-f", default="text", help="text (default), json, sarif")
+    c.add_argument("--format", "-f", default="text",
+                   help="text (default), json, sarif, github (workflow annotations)")
+    c.add_argument("--baseline", metavar="FILE",
+                   help="hide the findings recorded in this baseline (by fingerprint)")
+    c.add_argument("--write-baseline", metavar="FILE",
+                   help="record the current findings as the baseline and exit 0")
     c.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     c.add_argument("--root", help="re-base absolute paths under this directory or inside "
                                   "this tar archive (a copied file system, a host snapshot)")
     c.add_argument("--select", action="append", metavar="CODES",
                    help="only these rules (codes, prefixes such as CF1, or names)")
     c.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
+    c.add_argument("--extend-select", action="append", metavar="CODES",
+                   help="rules to add to the selection (of the config file or the default)")
+    c.add_argument("--config", metavar="FILE",
+                   help="a .cflint.toml or pyproject.toml to use (default: found upward from "
+                        "the first PATH)")
     c.add_argument("--fail-on", choices=["error", "warning", "note", "never"],
-                   default="warning", help="lowest level that makes the exit code 1")
+                   help="lowest level that makes the exit code 1 (default warning)")
+    c.add_argument("--exit-zero", action="store_true",
+                   help="exit 0 even with findings (errors of cflint itself still exit 2)")
+    c.add_argument("--statistics", action="store_true",
+                   help="print the number of findings per rule instead of the findings")
     c.add_argument("--target-version", help="sendmail version to judge against, 8.13-8.18 "
                                             "(default: from the cf header, else 8.17)")
-    c.add_argument("--vendor", choices=["upstream", "hpux"], default="upstream")
-    c.add_argument("--require-starttls", action="store_true",
+    c.add_argument("--vendor", choices=["upstream", "hpux"])
+    c.add_argument("--require-starttls", action="store_true", default=None,
                    help="a config without any TLS option is an error, not a note")
     c.add_argument("--now", type=_datetime, metavar="ISO8601",
                    help="judge certificate dates at this time (default: the clock)")
-    c.add_argument("--expiry-days", type=_nonneg, default=30, metavar="N",
+    c.add_argument("--expiry-days", type=_nonneg, metavar="N",
                    help="warn about certificates expiring within N days (default 30)")
-    c.add_argument("--security-level", type=int, choices=range(0, 6), default=2,
+    c.add_argument("--security-level", type=int, choices=range(0, 6),
                    metavar="0-5", help="OpenSSL security level of the target (default 2)")
     c.add_argument("--hostname", help="the host name sendmail announces, when no Dj line "
                                       "says it (for CF307)")
-    c.add_argument("--max-lifetime-days", type=_nonneg, default=398, metavar="N",
+    c.add_argument("--max-lifetime-days", type=_nonneg, metavar="N",
                    help="longest certificate validity before CF310 (default 398)")
-    c.add_argument("--check-permissions", choices=["auto", "always", "never"], default="auto",
+    c.add_argument("--check-permissions", choices=["auto", "always", "never"],
                    help="mode and owner rules: auto skips them for files in a git checkout "
                         "(default), always, never")
-    c.add_argument("--max-ca-certs", type=_nonneg, default=100, metavar="N",
+    c.add_argument("--max-ca-certs", type=_nonneg, metavar="N",
                    help="most certificates in the server's CACertFile before CF408 (100)")
+    c.add_argument("--no-inline-ignores", action="store_true",
+                   help="ignore every '# cflint: ignore[...]' comment (for audits)")
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
     c.add_argument("--no-color", action="store_true", help="never colour text output")
 
@@ -313,7 +329,37 @@ def _is_entry(fs, path: str) -> bool:
         return False
 
 
+DEFAULTS = {"fail_on": "warning", "vendor": "upstream", "expiry_days": 30,
+            "security_level": 2, "max_lifetime_days": 398, "check_permissions": "auto",
+            "max_ca_certs": 100, "require_starttls": False}
+
+
+def _configure(args):
+    """Fill every flag not given on the command line from the configuration file, then
+    from the defaults. Returns the Config (for per-file-ignores and severities)."""
+    from . import config as cfgmod
+
+    try:
+        path = args.config or cfgmod.find(args.paths[0] if args.paths else None)
+        conf = cfgmod.load(path)
+    except cfgmod.ConfigError as e:
+        raise UsageError(str(e)) from None
+    for attr in ("target_version", "vendor", "expiry_days", "security_level",
+                 "check_permissions", "fail_on", "max_lifetime_days", "max_ca_certs",
+                 "hostname", "require_starttls"):
+        if getattr(args, attr) is None:
+            setattr(args, attr, conf.get(attr, DEFAULTS.get(attr)))
+    if args.root is None and conf.get("root"):
+        args.root = os.path.join(conf.base, conf.get("root"))
+    if not args.select:
+        args.select = conf.get("select") or []
+    args.extend_select = (conf.get("extend_select") or []) + _csv(args.extend_select)
+    args.ignore = (conf.get("ignore") or []) + _csv(args.ignore)
+    return conf
+
+
 def _check(args) -> int:
+    conf = _configure(args)
     from .engine import SelectionError
     from .findings import Finding, Location, Report
     from .model import Installation, Settings
@@ -331,12 +377,12 @@ def _check(args) -> int:
             raise UsageError(f"--target-version: {e}") from None
     eng = _engine()
     formats = {"text": "cflint.formats.text:render", "json": "cflint.formats.json:render",
-               "sarif": "cflint.formats.sarif:render"}
+               "sarif": "cflint.formats.sarif:render", "github": "cflint.formats.github:render"}
     formats.update(eng.output_formats())
     if args.format not in formats:
         raise UsageError(f"unknown format {args.format!r} (choose from {', '.join(formats)})")
     try:
-        rules = eng.select(_csv(args.select), _csv(args.ignore))
+        rules = eng.select(_csv(args.select), _csv(args.ignore), args.extend_select)
     except SelectionError as e:
         raise UsageError(str(e)) from None
 
@@ -347,7 +393,8 @@ def _check(args) -> int:
                         security_level=args.security_level, hostname=args.hostname,
                         max_lifetime_days=args.max_lifetime_days,
                         check_permissions=args.check_permissions,
-                        max_ca_certs=args.max_ca_certs)
+                        max_ca_certs=args.max_ca_certs,
+                        inline_ignores=not args.no_inline_ignores)
     findings: list[Finding] = []
     inputs: list[str] = []
     for fs, mta, msp, display in groups:
@@ -358,17 +405,44 @@ def _check(args) -> int:
             inst = Installation(fs, mta, msp, settings, display)
             inputs.extend(inst.show(p) for p in (mta, msp) if p)
         findings.extend(eng.run(inst, rules))
+    findings = _per_file_ignores(findings, conf, eng)
+    findings, metas = _severities(findings, [r.meta for r in rules], conf)
     findings.sort(key=Finding.sort_key)
+    if args.write_baseline:
+        from . import baseline
 
-    report = Report(findings=findings, rules=[r.meta for r in rules], inputs=inputs,
+        try:
+            n = baseline.write(args.write_baseline, findings)
+        except OSError as e:
+            raise UsageError(f"cannot write {args.write_baseline}: {e.strerror}") from None
+        print(f"cflint: wrote {n} finding(s) to the baseline {args.write_baseline}",
+              file=sys.stderr)
+        return EXIT_CLEAN
+    notes: list[str] = []
+    if args.baseline:
+        from . import baseline
+
+        try:
+            known = baseline.read(args.baseline)
+        except baseline.BaselineError as e:
+            raise UsageError(str(e)) from None
+        unsuppressible = {m.code for m in metas if not m.suppressible}
+        kept = [f for f in findings if f.fingerprint not in known or f.code in unsuppressible]
+        if len(kept) != len(findings):
+            notes.append(f"{len(findings) - len(kept)} finding(s) in the baseline "
+                         f"{args.baseline} not shown")
+        findings = kept
+
+    report = Report(findings=findings, rules=metas, inputs=inputs,
                     tool_version=__version__, root=os.getcwd(),
-                    settings={"fail_on": args.fail_on})
+                    settings={"fail_on": args.fail_on}, notifications=notes)
     from .formats import load
 
     render = load(formats[args.format])
     color = (args.format == "text" and not args.output and not args.no_color
              and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    out = render(report, color=color, category=args.category)
+    out = _statistics(report) if args.statistics else render(
+        report, color=color, category=args.category)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8") as fh:
@@ -378,11 +452,63 @@ def _check(args) -> int:
     else:
         sys.stdout.write(out)
         sys.stdout.flush()
-    if args.fail_on == "never":
+    if args.fail_on == "never" or args.exit_zero:
         return EXIT_CLEAN
     threshold = LEVEL_RANK[args.fail_on]
     return EXIT_FINDINGS if any(LEVEL_RANK[f.level] >= threshold for f in findings) \
         else EXIT_CLEAN
+
+
+def _matches(token: str, meta) -> bool:
+    t = token.strip()
+    return bool(t) and (meta.code.startswith(t.upper()) or meta.name == t.lower())
+
+
+def _per_file_ignores(findings, conf, eng):
+    """Drop the findings per-file-ignores turns off for their file (unsuppressible rules
+    stay: a config sendmail cannot read is never hidden)."""
+    if not conf.get("per_file_ignores"):
+        return findings
+    metas = {r.meta.code: r.meta for r in eng.rules}
+    out = []
+    for f in findings:
+        meta = metas.get(f.code)
+        tokens = conf.ignored_here(f.location.path)
+        if meta is not None and meta.suppressible and any(_matches(t, meta) for t in tokens):
+            continue
+        out.append(f)
+    return out
+
+
+def _severities(findings, metas, conf):
+    """The per-rule level overrides of the configuration file, on findings and rules."""
+    import dataclasses
+
+    levels = conf.get("severity") or {}
+    if not levels:
+        return findings, metas
+    known = {m.code for m in metas}
+    unknown = sorted(set(levels) - known - {r.meta.code for r in _engine().rules})
+    if unknown:
+        raise UsageError(f"{conf.path}: 'severity' names unknown rule(s) {', '.join(unknown)}")
+    metas = [dataclasses.replace(m, level=levels.get(m.code, m.level)) for m in metas]
+    findings = [dataclasses.replace(f, level=levels[f.code]) if f.code in levels else f
+                for f in findings]
+    return findings, metas
+
+
+def _statistics(report) -> str:
+    """Findings per rule, most first (as ruff --statistics)."""
+    counts: dict[str, int] = {}
+    for f in report.findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    names = {m.code: (m.name, m.level) for m in report.rules}
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    width = max((len(str(n)) for _, n in rows), default=1)
+    lines = [f"{n:>{width}}  {code}  {names.get(code, ('', ''))[0]}  "
+             f"[{names.get(code, ('', ''))[1]}]" for code, n in rows]
+    lines.append(f"{sum(counts.values())} finding(s) in total")
+    return "\n".join(lines) + "\n"
 
 
 # ------------------------------------------------------------------- rules

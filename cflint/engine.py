@@ -101,7 +101,8 @@ class Engine:
                                  "(see 'cflint rules')")
         return found
 
-    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Rule]:
+    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = (),
+               extend: Iterable[str] = ()) -> list[Rule]:
         select = [s for s in select if s.strip()]
         chosen = {r.meta.code: r for r in self.rules}
         if select:
@@ -109,6 +110,9 @@ class Engine:
             for tok in select:
                 for r in self._matches(tok):
                     chosen[r.meta.code] = r
+        for tok in extend:
+            for r in self._matches(tok):
+                chosen[r.meta.code] = r
         for tok in ignore:
             if not tok.strip():
                 continue
@@ -124,19 +128,37 @@ class Engine:
 
     # ---------------------------------------------------------------- running
 
-    @staticmethod
-    def run(model, rules: Iterable[Rule]) -> list[Finding]:
+    def run(self, model, rules: Iterable[Rule]) -> list[Finding]:
+        """Run the rules on one model: the ordinary rules, then findings on a .cf line
+        moved to its .mc (``model.relocate``), then inline suppressions applied
+        (``model.suppressions``), then the ``late`` rules, which judge what happened (the
+        suppressions' own problems) and are never suppressed themselves."""
+        rules = list(rules)
         findings: list[Finding] = []
-        for rule in rules:
-            try:
-                findings.extend(rule.check(model))
-            except Exception as e:
-                raise RuleCrash(rule.meta.code, e) from e
+        for rule in (r for r in rules if not getattr(r, "late", False)):
+            findings.extend(self._check(rule, model))
         relocate = getattr(model, "relocate", None)
         if relocate is not None:  # .cf findings onto the .mc line people edit
             findings = relocate(findings)
+        suppressions = getattr(model, "suppressions", None)
+        if suppressions is not None:
+            from . import suppress
+
+            model.rule_metas = {r.meta.code: r.meta for r in self.rules}
+            model.selected_codes = {r.meta.code for r in rules}
+            findings = suppress.apply(findings, suppressions(), model.rule_metas,
+                                      model.now.date())
+        for rule in (r for r in rules if getattr(r, "late", False)):
+            findings.extend(self._check(rule, model))
         findings.sort(key=Finding.sort_key)
         return findings
+
+    @staticmethod
+    def _check(rule: Rule, model) -> list[Finding]:
+        try:
+            return list(rule.check(model))
+        except Exception as e:
+            raise RuleCrash(rule.meta.code, e) from e
 
 
 class RuleCrash(Exception):

@@ -218,6 +218,7 @@ class Settings:
     max_lifetime_days: int = 398
     check_permissions: str = "auto"                # "auto", "always", "never"
     max_ca_certs: int = 100
+    inline_ignores: bool = True                    # False: --no-inline-ignores
 
 
 class Installation:
@@ -288,9 +289,25 @@ class Installation:
         file's own text (its syntax, its defines)."""
         return self.configs + self.mc_sources
 
+    def suppressions(self) -> list:
+        """The inline suppressions of every config and .mc source (none with
+        --no-inline-ignores), parsed once."""
+        def parse():
+            if not self.settings.inline_ignores:
+                return []
+            from . import suppress
+
+            out = []
+            for cfg in self.all_configs():
+                out.extend(suppress.parse(cfg.text, cfg.path, cfg.mc is not None))
+            return out
+        return self.memo("suppressions", parse)
+
     def relocate(self, findings: list) -> list:
         """Findings on a .cf line that an .mc beside it sets: moved to that .mc line, the
         .cf line kept as a related location; a finding both files raise is kept once."""
+        if not self.mc_sources:
+            return findings
         out, seen = [], set()
         for f in findings:
             f = self._relocated(f)

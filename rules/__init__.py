@@ -18,6 +18,7 @@ def cflint_register_rules():
         values.InvalidOptionValue(),
         framework.InputUnreadable(),
         framework.CfOutOfDate(),
+        framework.SuppressionProblem(),
         tls_options.ServerTlsIncomplete(),
         tls_options.ClientTlsIncomplete(),
         tls_options.SslOptionInvalid(),

@@ -30,9 +30,10 @@ M4_WORDS = {"define", "undefine", "defn", "ifdef", "ifelse", "include", "sinclud
             "incr", "decr", "shift", "format", "changequote", "changecom", "errprint",
             "syscmd", "esyscmd", "maketemp", "m4wrap", "pushdef", "popdef", "indir",
             "builtin", "lower", "strcasecmp"}
-# Fixtures about what only a .cf can hold (its V line, one-letter options, line syntax
-# that the m4 layer cannot produce): no twin.
-CF_ONLY = {"CF012", "CF013", "CF001/bad_no_local_mailer.cf",
+# Fixtures about what only a .cf can hold (its V line, a missing local mailer), about
+# inputs (CF012), pairs (CF013) or comments (CF010, whose .mc form has fixtures of its
+# own): no twin.
+CF_ONLY = {"CF010", "CF012", "CF013", "CF001/bad_no_local_mailer.cf",
            "CF001/bad_orphan_and_version.cf"}
 # In a pair, a .cf line with no .mc counterpart (a line syntax error) stays on the .cf.
 NO_PAIR = {"CF001"}
