@@ -50,9 +50,10 @@ def tls_srv_flags(cfg) -> set[str]:
 def anchor_line(cfg) -> tuple[int, int | None]:
     """Where to report an option that is not set: the first TLS option of the file,
     else the V line, else line 1."""
-    for s in cfg.applied():
-        if s.spec.tls:
-            return s.line, s.opt.column
+    tls = [s for s in cfg.applied() if s.spec.tls]
+    if tls:  # by line: an .mc's options are in the cf's order, not the file's
+        s = min(tls, key=lambda s: s.line)
+        return s.line, s.opt.column
     return (cfg.doc.version_line or 1), None
 
 

@@ -41,6 +41,7 @@ define(`confAUTH_OPTIONS', `p,y')dnl
 define(`confRUN_AS_USER', `')dnl
 LOCAL_CONFIG
 O CipherSuites=TLS_AES_256_GCM_SHA384
+O LogLevel=3
 """
 
 
@@ -84,7 +85,10 @@ def compare(mc_path: Path):
     got = sorted((option_key(o), o.value) for o in derived.options)
     assert len(want) > 10
     assert got == want
-    return dict(got), {}
+    # and in the cf's order, so the line that takes effect is the same
+    effective = {option_key(o): o.value for o in derived.options}
+    assert effective == {option_key(o): o.value for o in generated.options}
+    return effective, {}
 
 
 def compare_own(mc_path: Path):
@@ -121,6 +125,7 @@ def test_tls_variant(tmp_path, compare):
     assert got["CACertPath"] == "/etc/mail/tls/certs"           # the last define wins
     assert "CRLFile" not in got                                 # undefined again
     assert got["RunAsUser"] == ""                               # an empty define: "O Name"
+    assert got["LogLevel"] == "14"             # a define wins over a later LOCAL_CONFIG line
     assert got["CipherSuites"] == "TLS_AES_256_GCM_SHA384"      # LOCAL_CONFIG
 
 

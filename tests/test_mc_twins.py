@@ -54,9 +54,9 @@ def twin(cf_text: str):
     where the line is copied and columns stay."""
     doc = parse_cf(cf_text)
     lines = cf_text.split("\n")
-    counts: dict[str, int] = {}
-    for o in doc.options:
-        counts[option_key(o).lower()] = counts.get(option_key(o).lower(), 0) + 1
+    last: dict[str, int] = {}  # a repeated option: LOCAL_CONFIG lines, then a define for
+    for o in doc.options:      # the last (as m4 emits them: LOCAL_CONFIG first)
+        last[option_key(o).lower()] = o.first_line
     by_line = {o.first_line: o for o in doc.options}
     defines, local, where = [], [], {}
     i = 0
@@ -68,7 +68,7 @@ def twin(cf_text: str):
             span = o.line - o.first_line + 1
             macro = MACRO_FOR.get(option_key(o).lower())
             value = o.value
-            safe = (o.form == "long" and span == 1 and macro and counts[option_key(o).lower()] == 1
+            safe = (o.form == "long" and span == 1 and macro and last[option_key(o).lower()] == n
                     and "`" not in value and "'" not in value and "#" not in text
                     and not any(w in M4_WORDS for w in _words(value)))
             if safe:

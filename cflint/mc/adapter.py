@@ -191,7 +191,7 @@ def _placed(gen: CfDocument, own: CfDocument, info: McInfo) -> CfDocument:
         o.column, o.value_column = col, vcol
     out = CfDocument()
     out.lines = [ln for ln in gen.lines if ln.kind == "K"]
-    out.options = sorted(gen.options, key=lambda o: o.line)
+    out.options = list(gen.options)  # in the cf's order: the last line of an option wins
     out.config_level, out.vendor = gen.config_level, gen.vendor
     out.mailers = gen.mailers
     out.macros, out.macro_raw = gen.macros, gen.macro_raw
@@ -314,7 +314,8 @@ def _from_defines(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
             form="long", name=base, value=value, expanded=value, line=d.line,
             first_line=d.line, column=d.column, value_column=d.value_column,
             sub=sub or None))
-    out.options.sort(key=lambda o: o.line)
+    # the cf's order, not the .mc's: LOCAL_CONFIG lines come before proto.m4's options,
+    # so a define wins over an O line for the same option wherever each stands
     return out, info
 
 
