@@ -536,23 +536,6 @@ def _meta_dict(m) -> dict:
             "suppressible": m.suppressible}
 
 
-def rule_doc(m) -> str:
-    """A rule's documentation, from its metadata (the one source)."""
-    parts = [f"# {m.code} {m.name}", "", m.summary, "",
-             f"Level: {m.level}    Impacts: {', '.join(m.impacts)}    Versions: {m.versions}"
-             f"    Pack: {m.pack}", "", "## Why it matters", "", m.rationale, "",
-             "## Fix", "", m.fix, ""]
-    if m.bad_example:
-        parts += ["## Example", "", "Flagged:", "", *("    " + ln for ln in
-                                                       m.bad_example.splitlines()), ""]
-    if m.good_example:
-        parts += ["Not flagged:", "", *("    " + ln for ln in m.good_example.splitlines()),
-                  ""]
-    if m.references:
-        parts += ["## References", "", *(f"- {ref}" for ref in m.references), ""]
-    return "\n".join(parts)
-
-
 def _hash(args) -> int:
     """One hash a line, as openssl x509 -noout -hash prints it (the first certificate of a
     PEM file, or a DER file); a file that holds none is an error line, exit 2."""
@@ -589,5 +572,7 @@ def _rule(args) -> int:
     r = eng.rule(args.code)
     if r is None:
         raise UsageError(f"unknown rule {args.code!r} (see 'cflint rules')")
-    print(rule_doc(r.meta))
+    from .ruledoc import markdown
+
+    print(markdown(r.meta), end="")
     return EXIT_CLEAN

@@ -11,6 +11,8 @@ command -v sendmail-mta >/dev/null 2>&1 || need_apt+=(sendmail-bin)
 command -v m4 >/dev/null 2>&1 || need_apt+=(m4)
 command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
@@ -32,5 +34,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# Microsoft's SARIF Multitool (GitHub's ingestion rules), from the npm registry
+MT=.tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+if [ ! -x "$MT" ]; then
+  npm install --silent --no-save --no-audit --no-fund --prefix .tools \
+    @microsoft/sarif-multitool@5 >/dev/null
+  chmod u+x "$MT"
+fi
 
 exec .venv/bin/python -m pytest "$@"

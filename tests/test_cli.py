@@ -175,7 +175,12 @@ def test_rules_and_rule_docs():
     r = cflint("rule", "server-tls-incomplete")
     assert r.returncode == 0
     assert r.stdout.startswith("# CF101 server-tls-incomplete")
-    for section in ("## Why it matters", "## Fix", "## Example"):
+    from cflint.engine import Engine
+    from cflint.ruledoc import markdown
+
+    assert r.stdout == markdown(Engine().rule("CF101").meta)  # one source
+    for section in ("## What it checks", "## Why sendmail cares", "## Examples", "## Fix",
+                    "## References"):
         assert section in r.stdout
 
 

@@ -209,6 +209,23 @@ def test_rule_is_documented_and_has_fixtures(rule):
     assert any(n.startswith("good_") for n in names), f"{m.code} has no good fixture"
 
 
+@pytest.mark.parametrize("rule", BUILTIN, ids=lambda r: r.meta.code)
+def test_rule_doc_has_every_section(rule):
+    """cflint rule CODE, docs/rules.md and the SARIF help share these sections; none may
+    be missing or empty (the examples need both a flagged and a clean one)."""
+    import re as _re
+
+    from cflint.ruledoc import SECTIONS, markdown, sarif_markdown
+
+    page = markdown(rule.meta)
+    found = _re.findall(r"^## (.+)$", page, _re.M)
+    assert found == list(SECTIONS), (rule.meta.code, found)
+    bodies = _re.split(r"^## .+$", page, flags=_re.M)[1:]
+    assert all(b.strip() for b in bodies), rule.meta.code
+    assert "Flagged:" in page and "Not flagged:" in page
+    assert sarif_markdown(rule.meta).startswith("## What it checks")
+
+
 def rules_md_table(shared_dir):
     rows = {}
     text = (shared_dir / "RULES.md").read_text()

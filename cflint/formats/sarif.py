@@ -15,6 +15,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as om
 
+from .. import ruledoc
 from ..findings import Finding, Location, Report, RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -118,65 +119,6 @@ def _bag(tags=None, **extras) -> om.PropertyBag:
     return bag
 
 
-_URL = re.compile(r"https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:'\"]")
-
-
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>])", r"\\\1", text)
-
-
-def _md_reference(ref: str) -> str:
-    m = _URL.search(ref)
-    if not m:
-        return _md_escape(ref)
-    url = m.group(0)
-    label = (ref[: m.start()] + ref[m.end():]).strip().strip("<>()[]:,;- ").strip()
-    return f"[{_md_escape(label)}]({url})" if label else f"<{url}>"
-
-
-def _fence(code: str) -> str:
-    ticks = "```"
-    while ticks in code:
-        ticks += "`"
-    return f"{ticks}\n{code.rstrip()}\n{ticks}"
-
-
-def help_text(rule: RuleMeta) -> str:
-    parts = [rule.summary.strip()]
-    if rule.rationale.strip():
-        parts.append(rule.rationale.strip())
-    if rule.fix.strip():
-        parts.append("Fix: " + rule.fix.strip())
-    if rule.bad_example.strip():
-        parts.append("Triggers the rule:\n" + _indent(rule.bad_example))
-    if rule.good_example.strip():
-        parts.append("Does not trigger it:\n" + _indent(rule.good_example))
-    if rule.references:
-        parts.append("References:\n" + "\n".join(f"- {r}" for r in rule.references))
-    return "\n\n".join(p for p in parts if p)
-
-
-def _indent(block: str) -> str:
-    return "\n".join(("    " + ln) if ln.strip() else "" for ln in block.strip("\n").splitlines())
-
-
-def help_markdown(rule: RuleMeta) -> str:
-    parts = [f"**{_md_escape(rule.summary.strip())}**" if rule.summary.strip() else f"**{rule.code}**"]
-    if rule.rationale.strip():
-        parts.append(rule.rationale.strip())
-    if rule.impacts:
-        parts.append("Impact: " + ", ".join(f"`{i}`" for i in rule.impacts) + f" (sendmail {rule.versions}).")
-    if rule.fix.strip():
-        parts.append("## Fix\n\n" + rule.fix.strip())
-    if rule.bad_example.strip():
-        parts.append("## Example that triggers the rule\n\n" + _fence(rule.bad_example.strip("\n")))
-    if rule.good_example.strip():
-        parts.append("## Example that does not\n\n" + _fence(rule.good_example.strip("\n")))
-    if rule.references:
-        parts.append("## References\n\n" + "\n".join(f"- {_md_reference(r)}" for r in rule.references))
-    return "\n\n".join(parts)
-
-
 def sorted_rules(rules) -> list[RuleMeta]:
     """Rules by code, one entry per code (the first given wins)."""
     seen: dict[str, RuleMeta] = {}
@@ -194,7 +136,8 @@ def reporting_descriptor(rule: RuleMeta) -> om.ReportingDescriptor:
         name=rule.name[:255] or None,
         short_description=om.MultiformatMessageString(text=short),
         full_description=om.MultiformatMessageString(text=clip(rule.rationale or short)),
-        help=om.MultiformatMessageString(text=help_text(rule), markdown=help_markdown(rule)),
+        help=om.MultiformatMessageString(text=ruledoc.plain(rule),
+                                          markdown=ruledoc.sarif_markdown(rule)),
         default_configuration=om.ReportingConfiguration(level=rule.level),
         properties=_bag(
             tags=list(rule.all_tags[:MAX_TAGS]),

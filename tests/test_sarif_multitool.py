@@ -1,0 +1,79 @@
+"""Microsoft's SARIF Multitool (npm @microsoft/sarif-multitool, installed by
+scripts/test.sh into .tools/) with GitHub's ingestion rules on (``--rule-kind
+"Gh;Sarif"``): no error on any file of sarif-examples/ nor on the SARIF of a lint of an
+.mc with its .cf (related locations, several files). A broken file shows the tool works."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sendmail_judge import unavailable
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL = ROOT / ".tools" / "node_modules" / "@microsoft" / "sarif-multitool-linux" / \
+    "Sarif.Multitool"
+
+
+def multitool() -> str:
+    for cand in (os.environ.get("CFLINT_SARIF_MULTITOOL"), str(LOCAL),
+                 shutil.which("sarif-multitool")):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    unavailable("the SARIF Multitool is not installed (bash scripts/test.sh installs it "
+                "with npm into .tools/)")
+
+
+def validate(path: Path, tmp_path: Path) -> list[tuple[str, str, str]]:
+    out = tmp_path / (path.stem + ".validation.sarif")
+    out.unlink(missing_ok=True)
+    r = subprocess.run([multitool(), "validate", "--rule-kind", "Gh;Sarif", "--output",
+                        str(out), str(path.resolve())], capture_output=True, text=True,
+                       timeout=300, env={**os.environ, "DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
+    assert out.exists(), r.stdout + r.stderr
+    log = json.loads(out.read_text(encoding="utf-8-sig"))
+    return [(res.get("level", "warning"), res["ruleId"], json.dumps(res["message"]))
+            for run in log["runs"] for res in run.get("results", [])]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "sarif-examples").glob("*.sarif")))
+def test_examples_pass_the_multitool(name, tmp_path):
+    problems = validate(ROOT / "sarif-examples" / name, tmp_path)
+    assert [p for p in problems if p[0] == "error"] == [], problems
+
+
+def test_a_pair_lint_passes_the_multitool(tmp_path, monkeypatch):
+    from cflint.cli import main
+
+    mail = tmp_path / "repo" / "mail"
+    mail.mkdir(parents=True)
+    (mail / "sendmail.mc").write_text(
+        "divert(0)dnl\ndefine(`confSERVER_KEY', `tls/server.key')dnl\n"
+        "define(`confLOG_LEVEL', `9')dnl\n")
+    (mail / "sendmail.cf").write_text(
+        "V10/Berkeley\nO ServerKeyFile=tls/server.key\nO LogLevel=14\n"
+        "Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
+    monkeypatch.chdir(tmp_path / "repo")
+    main(["check", "mail", "--format", "sarif", "-o", "out.sarif", "--category", "cflint/t"])
+    doc = json.loads(Path("out.sarif").read_text())
+    assert {r["ruleId"] for r in doc["runs"][0]["results"]} >= {"CF101", "CF013"}
+    problems = validate(Path("out.sarif"), tmp_path)
+    assert [p for p in problems if p[0] == "error"] == [], problems
+
+
+def test_the_multitool_does_find_errors(tmp_path):
+    """A result with an absolute URI, no start line and an unknown message id: errors."""
+    doc = json.loads((ROOT / "sarif-examples" / "broken.sarif").read_text())
+    res = doc["runs"][0]["results"][0]
+    loc = res["locations"][0]["physicalLocation"]
+    loc["artifactLocation"] = {"uri": "file:///abs/x.cf"}
+    del loc["region"]["startLine"]
+    res["message"] = {"id": "nosuch"}
+    bad = tmp_path / "bad.sarif"
+    bad.write_text(json.dumps(doc))
+    rules = {p[1] for p in validate(bad, tmp_path) if p[0] == "error"}
+    assert any(r.startswith("GH") for r in rules) and any(r.startswith("SARIF") for r in rules)
