@@ -91,22 +91,56 @@ def test_per_file_ignores_and_severity(project):
     assert run("mail/sendmail.cf", "--fail-on", "note")[0] == 1
 
 
-@pytest.mark.parametrize("key,value,attr_check", [
-    ("fail-on", '"error"', lambda d, c: c == 1),
-    ("target-version", '"8.15"', lambda d, c: True),
-    ("expiry-days", "10", lambda d, c: True),
-    ("security-level", "3", lambda d, c: True),
-    ("check-permissions", '"never"', lambda d, c: "CF011" not in codes(d)),
-    ("max-lifetime-days", "90", lambda d, c: True),
-    ("max-ca-certs", "5", lambda d, c: True),
-    ("hostname", '"mx.example.test"', lambda d, c: True),
-    ("require-starttls", "true", lambda d, c: True),
-    ("vendor", '"upstream"', lambda d, c: True),
+@pytest.fixture
+def seen_settings(monkeypatch):
+    """The Settings each Installation is built with."""
+    from cflint import model
+
+    got = []
+    orig = model.Installation.__init__
+
+    def spy(self, fs, mta, msp, settings, *a, **k):
+        got.append(settings)
+        orig(self, fs, mta, msp, settings, *a, **k)
+
+    monkeypatch.setattr(model.Installation, "__init__", spy)
+    return got
+
+
+@pytest.mark.parametrize("key,value,attr,want,flag,flag_want", [
+    ("target-version", '"8.15"', "target_version", "8.15", ["--target-version", "8.16"], "8.16"),
+    ("expiry-days", "10", "expiry_days", 10, ["--expiry-days", "5"], 5),
+    ("security-level", "3", "security_level", 3, ["--security-level", "1"], 1),
+    ("check-permissions", '"never"', "check_permissions", "never",
+     ["--check-permissions", "always"], "always"),
+    ("max-lifetime-days", "90", "max_lifetime_days", 90, ["--max-lifetime-days", "30"], 30),
+    ("max-ca-certs", "5", "max_ca_certs", 5, ["--max-ca-certs", "7"], 7),
+    ("hostname", '"mx.example.test"', "hostname", "mx.example.test",
+     ["--hostname", "mx2.example.test"], "mx2.example.test"),
+    ("require-starttls", "true", "require_starttls", True, None, None),
+    ("vendor", '"hpux"', "vendor", "hpux", ["--vendor", "upstream"], "upstream"),
 ])
-def test_every_scalar_key_is_accepted(project, key, value, attr_check):
+def test_every_scalar_key_reaches_the_model_and_the_flag_wins(
+        project, seen_settings, key, value, attr, want, flag, flag_want):
     (project / ".cflint.toml").write_text(f"{key} = {value}\n")
-    code, data = run("mail/sendmail.cf")
-    assert code in (0, 1) and attr_check(data, code)
+    run("mail/sendmail.cf")
+    assert getattr(seen_settings[-1], attr) == want
+    if flag:
+        run("mail/sendmail.cf", *flag)
+        assert getattr(seen_settings[-1], attr) == flag_want
+
+
+def test_defaults_without_a_file(project, seen_settings):
+    run("mail/sendmail.cf")
+    s = seen_settings[-1]
+    assert (s.expiry_days, s.security_level, s.check_permissions, s.max_ca_certs,
+            s.require_starttls, s.vendor) == (30, 2, "auto", 100, False, "upstream")
+
+
+def test_fail_on_key(project):
+    (project / ".cflint.toml").write_text('fail-on = "never"\n')
+    assert run("mail/sendmail.cf")[0] == 0
+    assert run("mail/sendmail.cf", "--fail-on", "error")[0] == 1
 
 
 def test_target_version_key_takes_effect(project):
