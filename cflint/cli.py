@@ -120,6 +120,37 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
     c.add_argument("--no-color", action="store_true", help="never colour text output")
 
+    a = sub.add_parser("audit", help="lint many host snapshots (tar archives or root "
+                                     "directories) into one report")
+    a.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="a host snapshot: a tar archive or a directory laid out like its root "
+                        "(etc/mail/...); with --from-json, cflint check JSON outputs")
+    a.add_argument("--format", "-f", action="append",
+                   choices=["text", "json", "csv", "html", "sarif"],
+                   help="repeat for several outputs, each with its --output (default text)")
+    a.add_argument("--output", "-o", action="append", help="one per --format")
+    a.add_argument("--hosts-file", help="lines 'INPUT HOST' naming the host of each input "
+                                        "(default: the file or directory name)")
+    a.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="worker processes (default: one per core)")
+    a.add_argument("--from-json", action="store_true",
+                   help="the INPUTs are 'cflint check --format json' outputs, one per host")
+    a.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"),
+                   help="what got fixed and what is new between two audit JSON documents")
+    a.add_argument("--select", action="append", metavar="CODES")
+    a.add_argument("--ignore", action="append", metavar="CODES")
+    a.add_argument("--fail-on", choices=["error", "warning", "note", "never"],
+                   default="never", help="exit 1 when a host has a finding at this level "
+                                         "(default never: a report)")
+    a.add_argument("--now", type=_datetime, metavar="ISO8601")
+    a.add_argument("--expiry-days", type=_nonneg, default=30, metavar="N")
+    a.add_argument("--security-level", type=int, choices=range(0, 6), default=2,
+                   metavar="0-5")
+    a.add_argument("--target-version")
+    a.add_argument("--check-permissions", choices=["auto", "always", "never"],
+                   default="always", help="snapshots keep modes: judged by default")
+    a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
     r = sub.add_parser("rules", help="list every rule of every installed pack")
     r.add_argument("--format", "-f", choices=["text", "json"], default="text")
 
@@ -144,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "audit":
+            return _audit(args)
         if args.command == "rule":
             return _rule(args)
         if args.command == "hash":
@@ -429,8 +462,8 @@ def _check(args) -> int:
         unsuppressible = {m.code for m in metas if not m.suppressible}
         kept = [f for f in findings if f.fingerprint not in known or f.code in unsuppressible]
         if len(kept) != len(findings):
-            notes.append(f"{len(findings) - len(kept)} finding(s) in the baseline "
-                         f"{args.baseline} not shown")
+            print(f"cflint: {len(findings) - len(kept)} finding(s) in the baseline "
+                  f"{args.baseline} not shown", file=sys.stderr)
         findings = kept
 
     report = Report(findings=findings, rules=metas, inputs=inputs,
@@ -509,6 +542,99 @@ def _statistics(report) -> str:
              f"[{names.get(code, ('', ''))[1]}]" for code, n in rows]
     lines.append(f"{sum(counts.values())} finding(s) in total")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------- audit
+
+
+def _audit(args) -> int:
+    import json
+
+    from . import audit
+    from .formats.audit import RENDERERS
+    from .model import Settings
+
+    formats = args.format or ["text"]
+    outputs = args.output or []
+    if outputs and len(outputs) != len(formats):
+        raise UsageError("give one --output per --format")
+    if not outputs and len(formats) > 1:
+        raise UsageError("several --format need one --output each")
+    if args.compare:
+        try:
+            old, new = (audit.load(p) for p in args.compare)
+        except (OSError, ValueError) as e:
+            raise UsageError(str(e)) from None
+        diff = audit.compare(old, new)
+        if formats == ["json"]:
+            text = json.dumps(diff, indent=2) + "\n"
+        else:
+            lines = [f"{diff['fixed']} finding(s) fixed, {diff['new_findings']} new"]
+            for h in diff["hosts"]:
+                if not (h["fixed"] or h["new"] or h["state"] != "both"):
+                    continue
+                lines.append(f"{h['host']}" + ("" if h["state"] == "both" else
+                                               f" ({h['state']})") + ":")
+                lines += [f"  fixed {f['code']} {f['path']}: {f['message']}" for f in h["fixed"]]
+                lines += [f"  new   {f['code']} {f['path']}: {f['message']}" for f in h["new"]]
+            text = "\n".join(lines) + "\n"
+        _write(outputs[0] if outputs else None, text)
+        return EXIT_FINDINGS if diff["new_findings"] and args.fail_on != "never" else EXIT_CLEAN
+    if not args.inputs:
+        raise UsageError("audit needs at least one INPUT (or --compare OLD NEW)")
+    hosts = {}
+    if args.hosts_file:
+        try:
+            hosts = audit.read_hosts_file(args.hosts_file)
+        except (OSError, ValueError) as e:
+            raise UsageError(str(e)) from None
+    if args.from_json:
+        doc = audit.from_check_json(args.inputs, hosts, args.now)
+    else:
+        for p in args.inputs:
+            if not os.path.exists(p):
+                raise UsageError(f"{p}: no such file or directory")
+        if args.target_version:
+            from .sendmail.versions import VersionError, check_supported, parse_version
+
+            try:
+                check_supported(parse_version(args.target_version))
+            except VersionError as e:
+                raise UsageError(f"--target-version: {e}") from None
+        eng = _engine()
+        try:
+            eng.select(_csv(args.select), _csv(args.ignore))
+        except Exception as e:
+            raise UsageError(str(e)) from None
+        settings = Settings(target_version=args.target_version, now=args.now,
+                            expiry_days=args.expiry_days, security_level=args.security_level,
+                            check_permissions=args.check_permissions)
+        doc = audit.run(args.inputs, settings, _csv(args.select), _csv(args.ignore),
+                        args.jobs, hosts,
+                        progress=not args.quiet and sys.stderr.isatty())
+    for i, fmt in enumerate(formats):
+        if fmt == "sarif":
+            text = RENDERERS[fmt](doc, root=os.getcwd())
+        else:
+            text = RENDERERS[fmt](doc)
+        _write(outputs[i] if outputs else None, text)
+    if args.fail_on == "never":
+        return EXIT_CLEAN
+    threshold = LEVEL_RANK[args.fail_on]
+    return EXIT_FINDINGS if any(LEVEL_RANK[f["level"]] >= threshold for h in doc["hosts"]
+                                for f in h["findings"]) else EXIT_CLEAN
+
+
+def _write(path: str | None, text: str) -> None:
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None
 
 
 # ------------------------------------------------------------------- rules

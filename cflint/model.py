@@ -417,6 +417,22 @@ class Installation:
         """Every TLS file the configurations name, with its role."""
         return self.memo(("tls_files", id(cfg)), lambda: self._tls_files(cfg))
 
+    def certificates(self) -> list[tuple[str, str, object]]:
+        """(option, path, CertInfo) of every certificate in the files the configs name
+        as ServerCertFile, ClientCertFile or CACertFile (for an inventory), once each."""
+        out, seen = [], set()
+        for ref in self.tls_files():
+            if ref.option not in ("ServerCertFile", "ClientCertFile", "CACertFile"):
+                continue
+            f = self.file(ref.path)
+            if not f.is_regular or f.data is None or b"CERTIFICATE-----" not in f.data:
+                continue
+            for c in (f.certs.certs if f.certs else []):
+                if (ref.option, ref.path, c.sha256) not in seen:
+                    seen.add((ref.option, ref.path, c.sha256))
+                    out.append((ref.option, ref.path, c))
+        return out
+
     def _tls_files(self, cfg):
         from .files import TlsRef
 

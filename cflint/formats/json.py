@@ -52,3 +52,14 @@ def document(report: Report) -> dict:
 
 def render(report: Report, **_options: object) -> str:
     return json.dumps(document(report), indent=2) + "\n"
+
+
+def finding_from_dict(d: dict) -> Finding:
+    """The inverse of the JSON form of a finding (for reports built from JSON)."""
+    return Finding(
+        code=d["code"], level=d["level"], message=d["message"],
+        location=Location(d["path"], d.get("line"), d.get("column")),
+        impacts=tuple(d.get("impacts") or ()), fix=d.get("fix"), anchor=d.get("anchor") or "",
+        related=tuple(Location(r["path"], r.get("line"), r.get("column"), note=r.get("note"))
+                      for r in d.get("related") or ()),
+        evidence=tuple((d.get("evidence") or {}).items()))
