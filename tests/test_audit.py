@@ -238,3 +238,20 @@ def test_usage_errors(tmp_path, capsys):
     assert main(["audit", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 3 and all(e.startswith("cflint: error:") for e in err)
+
+
+def test_progress_bar_only_when_asked(tmp_path, capsys):
+    import datetime as dt
+
+    from cflint import audit
+    from cflint.model import Settings
+
+    for h in ("a", "b"):
+        make_host(tmp_path / h, "good")
+    settings = Settings(now=dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    audit.run([str(tmp_path / "a"), str(tmp_path / "b")], settings, jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert "2/2 hosts" in err and "\r[" in err
+    # the command line shows it only on a terminal: under pytest stderr is not one
+    main(["audit", str(tmp_path / "a"), "-f", "json", "-o", str(tmp_path / "o.json")])
+    assert "hosts" not in capsys.readouterr().err

@@ -77,3 +77,16 @@ def test_the_multitool_does_find_errors(tmp_path):
     bad.write_text(json.dumps(doc))
     rules = {p[1] for p in validate(bad, tmp_path) if p[0] == "error"}
     assert any(r.startswith("GH") for r in rules) and any(r.startswith("SARIF") for r in rules)
+
+
+def test_an_audit_sarif_passes_the_multitool(tmp_path):
+    from cflint.cli import main
+    from test_audit import NOW, make_host
+
+    for h, fam in (("mx1", "typo"), ("mx2", "groupkey"), ("mx3", "good")):
+        make_host(tmp_path / h, fam)
+    out = tmp_path / "audit.sarif"
+    main(["audit", *(str(tmp_path / h) for h in ("mx1", "mx2", "mx3")), "--now", NOW, "-q",
+          "-f", "sarif", "-o", str(out)])
+    problems = validate(out, tmp_path)
+    assert [p for p in problems if p[0] == "error"] == [], problems

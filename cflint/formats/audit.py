@@ -93,7 +93,7 @@ th{background:#f0f3f6;cursor:pointer;user-select:none}th.sorted-asc:after{conten
 th.sorted-desc:after{content:" \\25bc"}
 .off,.error{color:#b3261e;font-weight:600}.on{color:#1a7f37;font-weight:600}
 .warning{color:#9a6700;font-weight:600}.note{color:#57606a}
-pre{white-space:pre-wrap;margin:0;font:12px/1.4 ui-monospace,monospace}
+pre{white-space:pre-wrap;margin:0;font:12px/1.4 ui-monospace,monospace}code{word-break:break-all}
 .controls{margin:.5em 0}.controls input,.controls select{padding:.3em;margin-right:.5em}
 dl{margin:0}dt{font-weight:600;display:inline}dd{display:inline;margin:0 1em 0 .3em}
 """
