@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default), always, never")
     c.add_argument("--max-ca-certs", type=_nonneg, metavar="N",
                    help="most certificates in the server's CACertFile before CF408 (100)")
+    c.add_argument("--max-file-size", type=_nonneg, metavar="BYTES",
+                   help="largest config or PEM file read (default 64 MiB configs, 8 MiB PEM)")
     c.add_argument("--no-inline-ignores", action="store_true",
                    help="ignore every '# cflint: ignore[...]' comment (for audits)")
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
@@ -379,7 +381,7 @@ def _configure(args):
         raise UsageError(str(e)) from None
     for attr in ("target_version", "vendor", "expiry_days", "security_level",
                  "check_permissions", "fail_on", "max_lifetime_days", "max_ca_certs",
-                 "hostname", "require_starttls"):
+                 "hostname", "require_starttls", "max_file_size"):
         if getattr(args, attr) is None:
             setattr(args, attr, conf.get(attr, DEFAULTS.get(attr)))
     if args.root is None and conf.get("root"):
@@ -427,7 +429,8 @@ def _check(args) -> int:
                         max_lifetime_days=args.max_lifetime_days,
                         check_permissions=args.check_permissions,
                         max_ca_certs=args.max_ca_certs,
-                        inline_ignores=not args.no_inline_ignores)
+                        inline_ignores=not args.no_inline_ignores,
+                        max_file_size=args.max_file_size or None)
     findings: list[Finding] = []
     inputs: list[str] = []
     for fs, mta, msp, display in groups:

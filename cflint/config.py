@@ -88,6 +88,7 @@ KEYS = {
     "max-ca-certs": ("max_ca_certs", lambda v, k, s: _int(v, k, s)),
     "hostname": ("hostname", _str),
     "require-starttls": ("require_starttls", _bool),
+    "max-file-size": ("max_file_size", lambda v, k, s: _int(v, k, s, 1)),
 }
 
 

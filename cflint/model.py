@@ -62,6 +62,7 @@ class InputProblem:
     path: str
     message: str
     line: int | None = None
+    consequence: str = "the file was not linted"
 
 
 class OptionTable:
@@ -219,6 +220,7 @@ class Settings:
     check_permissions: str = "auto"                # "auto", "always", "never"
     max_ca_certs: int = 100
     inline_ignores: bool = True                    # False: --no-inline-ignores
+    max_file_size: int | None = None               # bytes; None: 64 MiB configs, 8 MiB PEM
 
 
 class Installation:
@@ -232,6 +234,13 @@ class Installation:
         self._memo: dict = {}
         self.input_problems: list[InputProblem] = []
         self.display = display or {}
+        self._config_limit = settings.max_file_size or CONFIG_SIZE_LIMIT
+        archive = getattr(fs, "archive", None)
+        for note in getattr(fs, "notes", ()) or ():  # a hostile or odd archive: say so
+            self.input_problems.append(InputProblem(
+                archive or "archive", f"archive {note}",
+                consequence="that member was not used; the rest of the archive was linted"
+                if "appears more than once" not in note else "the later copy was linted"))
         # A .cf and the .mc it is generated from (sendmail.cf/sendmail.mc side by side):
         # the .cf is linted (sendmail reads it), its findings are placed on the .mc line
         # that sets the option (see relocate), and the .mc's own text is checked too.
@@ -356,7 +365,7 @@ class Installation:
     def _read_text(self, path: str) -> str | None:
         """An included m4 file, through the view (None when it is not in the tree)."""
         try:
-            return self.fs.read(path, CONFIG_SIZE_LIMIT).decode("utf-8", "surrogateescape")
+            return self.fs.read(path, self._config_limit).decode("utf-8", "surrogateescape")
         except OSError:
             return None
 
@@ -410,7 +419,9 @@ class Installation:
         if ref is None:
             from .files import FileRef
 
-            ref = self._files[path] = FileRef(self.fs, path)
+            limit = self.settings.max_file_size
+            ref = self._files[path] = FileRef(self.fs, path, limit) if limit else \
+                FileRef(self.fs, path)
         return ref
 
     def tls_files(self, cfg: "CfConfig | None" = None) -> list:
@@ -469,7 +480,7 @@ class Installation:
     def _read_config(self, path: str, quiet: bool = False) -> str | None:
         if quiet:  # an .mc beside a .cf: read when it can be, never a finding
             try:
-                return self.fs.read(path, CONFIG_SIZE_LIMIT).decode("utf-8", "surrogateescape")
+                return self.fs.read(path, self._config_limit).decode("utf-8", "surrogateescape")
             except (OSError, FsError):
                 return None
         try:
@@ -480,7 +491,7 @@ class Installation:
                     self.show(path), f"{kind} where a configuration file was expected; "
                     "it was not opened"))
                 return None
-            data = self.fs.read(path, CONFIG_SIZE_LIMIT)
+            data = self.fs.read(path, self._config_limit)
         except EscapeError as e:
             self.input_problems.append(InputProblem(self.show(path), str(e)))
             return None

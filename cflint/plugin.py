@@ -49,14 +49,25 @@ class Rule:
         return Finding(
             code=self.meta.code,
             level=level or self.meta.level,
-            message=message,
+            message=clip(message, MAX_MESSAGE),
             location=location,
             impacts=tuple(impacts) if impacts is not None else self.meta.impacts,
-            fix=fix if fix is not None else None,
+            fix=clip(fix, MAX_MESSAGE) if fix is not None else None,
             anchor=anchor,
             related=tuple(related),
-            evidence=tuple((str(k), str(v)) for k, v in evidence),
+            evidence=tuple((str(k), clip(str(v), MAX_EVIDENCE)) for k, v in evidence),
         )
+
+
+MAX_MESSAGE = 2000   # a message quoting a 1 MB option value stays readable
+MAX_EVIDENCE = 500
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, saying so."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 40] + f"... [{len(text) - limit + 40} more characters]"
 
 
 class Specs:

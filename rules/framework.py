@@ -76,8 +76,8 @@ class InputUnreadable(Rule):
     def check(self, model):
         for p in model.input_problems:
             yield self.finding(Location(p.path, p.line or 1),
-                               f"{p.message}: the file was not linted.",
-                               fix=self.meta.fix, anchor="input")
+                               f"{p.message}: {p.consequence}.",
+                               fix=self.meta.fix, anchor=f"input:{p.message}")
 
 
 class UnknownOption(Rule):

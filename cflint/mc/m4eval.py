@@ -184,7 +184,7 @@ class M4:
             return "str", self._quoted()
         if self.cs and t.startswith(self.cs, p):
             return "comment", self._comment()
-        if c.isalpha() or c == "_":
+        if (c.isalpha() and c.isascii()) or c == "_":  # m4 names are ASCII
             m = _NAME.match(t, p)
             if m.end() < len(t) or len(self.stack) == 1:
                 f.pos = m.end()

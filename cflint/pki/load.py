@@ -308,7 +308,10 @@ def _cert_info(b: PemBlock) -> CertInfo | None:
 
     with warnings.catch_warnings():  # e.g. a zero serial number: judge it all the same
         warnings.simplefilter("ignore")
-        return _cert_info_unwarned(b)
+        try:
+            return _cert_info_unwarned(b)
+        except Exception:  # noqa: BLE001 - what cryptography parses only on access (the
+            return None                  # subject, an extension): the block does not decode
 
 
 def _cert_info_unwarned(b: PemBlock) -> CertInfo | None:
