@@ -604,10 +604,11 @@ def _audit(args) -> int:
                 check_supported(parse_version(args.target_version))
             except VersionError as e:
                 raise UsageError(f"--target-version: {e}") from None
-        eng = _engine()
+        from .engine import SelectionError
+
         try:
-            eng.select(_csv(args.select), _csv(args.ignore))
-        except Exception as e:
+            _engine().select(_csv(args.select), _csv(args.ignore))
+        except SelectionError as e:
             raise UsageError(str(e)) from None
         settings = Settings(target_version=args.target_version, now=args.now,
                             expiry_days=args.expiry_days, security_level=args.security_level,

@@ -71,6 +71,16 @@ class FileRef:
         e = self.read_error or self.stat_error
         return isinstance(e, PermissionError) or getattr(e, "errno", None) == errno.EACCES
 
+    def missing_text(self) -> str:
+        """Why the path is not there, in the words of a message: "does not exist", or what
+        stopped the lookup (a link leaving --root, a symlink loop)."""
+        e = self.stat_error
+        if isinstance(e, EscapeError):
+            return "is a link that leaves the --root tree (not followed)"
+        if getattr(e, "errno", None) == errno.ELOOP:
+            return "is a symlink loop (too many levels of symbolic links)"
+        return "does not exist"
+
     def error_text(self) -> str:
         e = self.stat_error or self.read_error
         if e is None:

@@ -404,7 +404,7 @@ class CaPathKind(Rule):
             if ref.option == "CACertPath":
                 if f.is_dir:
                     continue
-                why = "does not exist" if not f.exists else "is not a directory"
+                why = f.missing_text() if not f.exists else "is not a directory"
                 yield self.finding(
                     _loc(ref), f"CACertPath {ref.path} {why}: OpenSSL finds no CA there "
                     "(sendmail does not check, so nothing is logged).",
@@ -415,7 +415,7 @@ class CaPathKind(Rule):
                 if f.is_regular:
                     continue
                 server = ref.role == "ca-server"
-                why = "does not exist" if not f.exists else "is a directory" if f.is_dir else \
+                why = f.missing_text() if not f.exists else "is a directory" if f.is_dir else \
                     "is not a regular file"
                 yield self.finding(
                     _loc(ref), f"CACertFile {ref.path} {why}"

@@ -418,7 +418,7 @@ class DhParametersWeak(Rule):
             if f.permission_denied:
                 return
             yield self._f(cfg, s.line, col, f"DHParameters file {path} "
-                          f"{'does not exist' if not f.exists else 'is not a regular file'}: "
+                          f"{f.missing_text() if not f.exists else 'is not a regular file'}: "
                           "sendmail falls back to its default group (it logs the DH init "
                           "line with '(I)').", "missing")
             return
@@ -482,7 +482,7 @@ class CrlUnusable(Rule):
             if not f.exists or not f.is_regular or f.data is None:
                 yield self.finding(
                     loc(cfg, s.line, col),
-                    f"CRLFile {path} {'does not exist' if not f.exists else 'is not a readable file'}"
+                    f"CRLFile {path} {f.missing_text() if not f.exists else 'is not a readable file'}"
                     f": sendmail logs \"PEM_read_bio_X509_CRL({path})=failed\" {consequence}.",
                     fix=f"Install the CA's CRL as {path} (openssl crl -in CRL.der -inform DER "
                         f"-out {path}) or remove the CRLFile line.",

@@ -236,8 +236,10 @@ def test_usage_errors(tmp_path, capsys):
     assert main(["audit"]) == 2
     assert main(["audit", str(tmp_path), "-f", "json", "-f", "csv"]) == 2
     assert main(["audit", str(tmp_path / "nope")]) == 2
+    assert main(["audit", str(tmp_path), "--select", "CF999"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 3 and all(e.startswith("cflint: error:") for e in err)
+    assert len(err) == 4 and all(e.startswith("cflint: error:") for e in err)
+    assert "CF999" in err[-1]
 
 
 def test_progress_bar_only_when_asked(tmp_path, capsys):

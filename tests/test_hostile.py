@@ -107,6 +107,13 @@ def test_fifo_socket_device_and_loops(tmp_path):
           b"O CRLFile=/etc/mail/tls/abs.crt\nO DHParameters=/etc/mail/tls/dotdot.crt\n" + MAIL)
     codes = check_tree(tree(tmp_path, cf, setup), "--check-permissions", "always")
     assert {"CF301", "CF204", "CF506", "CF405", "CF107", "CF108"} <= codes, codes
+    rc, out, _ = cflint("check", "--root", str(tmp_path), "--format", "json", "--fail-on",
+                        "never")
+    says = {f["code"]: f["message"] for f in json.loads(out)["findings"]
+            if f["code"] in ("CF405", "CF107") and ("loop1" in f["message"] or
+                                                    "dotdot" in f["message"])}
+    assert "symlink loop" in says["CF405"]                    # loop1 <-> loop2
+    assert "leaves the --root tree" in says["CF107"]         # ../../../.. out of the root
 
 
 def test_a_fifo_or_device_config_is_never_opened(tmp_path):
