@@ -45,3 +45,7 @@ def test_pem_with_a_name_cryptography_refuses(name):
     got = parse_cert_file((REGRESSIONS / name).read_bytes())
     assert got.status == "garbage" and "does not decode" in got.detail
     parse_key_file((REGRESSIONS / name).read_bytes())
+    # the judge: OpenSSL (which sendmail loads certificates with) refuses it as well
+    r = subprocess.run(["openssl", "x509", "-noout", "-subject", "-in", str(REGRESSIONS / name)],
+                       capture_output=True, timeout=30)
+    assert r.returncode != 0
