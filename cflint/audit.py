@@ -18,12 +18,13 @@ from dataclasses import asdict
 
 FORMAT = "cflint-audit"
 VERSION = 1
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".tbz", ".tar")
 OFF_IMPACTS = ("starttls-off", "daemon-fails")
 
 
 def host_name(path: str) -> str:
     """mx1.example.org.tar.gz -> mx1.example.org; a directory -> its name."""
+    from .fs import ARCHIVE_SUFFIXES
+
     base = os.path.basename(os.path.normpath(path))
     for suffix in ARCHIVE_SUFFIXES + (".json",):
         if base.lower().endswith(suffix):
@@ -70,9 +71,8 @@ def lint_host(job: tuple) -> dict:
 
 
 def _lint_host(path, host, settings, select, ignore) -> dict:
-    from .cli import UsageError, discover
+    from .cli import UsageError, discover, installations
     from .formats.json import _finding
-    from .model import Installation
 
     eng = _engine()
     rules = eng.select(select, ignore)
@@ -86,13 +86,11 @@ def _lint_host(path, host, settings, select, ignore) -> dict:
         groups = [(None, path, None, {"broken": str(e).split(": ", 1)[-1]})]
     findings, certs, starttls, inputs = [], [], "off", []
     mta_seen = False
-    for fs, mta, msp, display in groups:
-        if fs is None:
-            inst = Installation.unreadable(mta, display["broken"], settings)
-            starttls = "unknown"
+    for inst, shown, opened in installations(groups, settings):
+        if opened:
+            inputs.extend(shown)
         else:
-            inst = Installation(fs, mta, msp, settings, display)
-            inputs.extend(inst.show(p) for p in (mta, msp) if p)
+            starttls = "unknown"
         found = eng.run(inst, rules)
         findings.extend(_finding(f, names) for f in found)
         if inst.mta is not None:

@@ -270,6 +270,20 @@ def _archive(path: str):
         return _Broken(path, str(e).split("\n", 1)[0])
 
 
+def installations(groups, settings):
+    """(Installation, its inputs as shown, opened) for each group ``discover`` found; an
+    input that could not be opened at all (a corrupt archive) gives an Installation whose
+    only problem is that (CF012), with ``opened`` false."""
+    from .model import Installation
+
+    for fs, mta, msp, display in groups:
+        if fs is None:
+            yield Installation.unreadable(mta, display["broken"], settings), [mta], False
+        else:
+            inst = Installation(fs, mta, msp, settings, display)
+            yield inst, [inst.show(p) for p in (mta, msp) if p], True
+
+
 def _find_in_archive(fs, given: str):
     """/etc/mail in the archive, else the shallowest directory holding a sendmail.cf or
     submit.cf (an archive of /etc/mail made with tar -C /etc)."""
@@ -397,19 +411,14 @@ def _check(args) -> int:
     conf = _configure(args)
     from .engine import SelectionError
     from .findings import Finding, Location, Report
-    from .model import Installation, Settings
-    from .sendmail.versions import VersionError, check_supported, parse_version
+    from .model import Settings
 
     from .fs import is_archive
 
     if args.root and not (os.path.isdir(args.root) or
                           (is_archive(args.root) and os.path.isfile(args.root))):
         raise UsageError(f"--root {args.root}: not a directory or tar archive")
-    if args.target_version:
-        try:
-            check_supported(parse_version(args.target_version))
-        except VersionError as e:
-            raise UsageError(f"--target-version: {e}") from None
+    _check_target_version(args.target_version)
     eng = _engine()
     formats = {"text": "cflint.formats.text:render", "json": "cflint.formats.json:render",
                "sarif": "cflint.formats.sarif:render", "github": "cflint.formats.github:render"}
@@ -433,13 +442,8 @@ def _check(args) -> int:
                         max_file_size=args.max_file_size or None)
     findings: list[Finding] = []
     inputs: list[str] = []
-    for fs, mta, msp, display in groups:
-        if fs is None:  # an input that could not be opened: CF012 for it
-            inst = Installation.unreadable(mta, display["broken"], settings)
-            inputs.append(mta)
-        else:
-            inst = Installation(fs, mta, msp, settings, display)
-            inputs.extend(inst.show(p) for p in (mta, msp) if p)
+    for inst, shown, _opened in installations(groups, settings):
+        inputs.extend(shown)
         findings.extend(eng.run(inst, rules))
     findings = _per_file_ignores(findings, conf, eng)
     findings, metas = _severities(findings, [r.meta for r in rules], conf)
@@ -479,15 +483,7 @@ def _check(args) -> int:
              and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     out = _statistics(report) if args.statistics else render(
         report, color=color, category=args.category)
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(out)
-        except OSError as e:
-            raise UsageError(f"cannot write {args.output}: {e.strerror}") from None
-    else:
-        sys.stdout.write(out)
-        sys.stdout.flush()
+    _write(args.output, out)
     if args.fail_on == "never" or args.exit_zero:
         return EXIT_CLEAN
     threshold = LEVEL_RANK[args.fail_on]
@@ -597,13 +593,7 @@ def _audit(args) -> int:
         for p in args.inputs:
             if not os.path.exists(p):
                 raise UsageError(f"{p}: no such file or directory")
-        if args.target_version:
-            from .sendmail.versions import VersionError, check_supported, parse_version
-
-            try:
-                check_supported(parse_version(args.target_version))
-            except VersionError as e:
-                raise UsageError(f"--target-version: {e}") from None
+        _check_target_version(args.target_version)
         from .engine import SelectionError
 
         try:
@@ -629,7 +619,20 @@ def _audit(args) -> int:
                                 for f in h["findings"]) else EXIT_CLEAN
 
 
+def _check_target_version(text: str | None) -> None:
+    """--target-version must name a release cflint knows (8.13-8.18)."""
+    if not text:
+        return
+    from .sendmail.versions import VersionError, check_supported, parse_version
+
+    try:
+        check_supported(parse_version(text))
+    except VersionError as e:
+        raise UsageError(f"--target-version: {e}") from None
+
+
 def _write(path: str | None, text: str) -> None:
+    """The report to --output (one clear error when it cannot be written), else stdout."""
     if path is None:
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -363,7 +363,8 @@ class Installation:
         return f
 
     def _read_text(self, path: str) -> str | None:
-        """An included m4 file, through the view (None when it is not in the tree)."""
+        """A file read as text through the view (an included m4 file, an .mc beside its
+        .cf): None when it is not in the tree or cannot be read."""
         try:
             return self.fs.read(path, self._config_limit).decode("utf-8", "surrogateescape")
         except OSError:
@@ -479,10 +480,7 @@ class Installation:
 
     def _read_config(self, path: str, quiet: bool = False) -> str | None:
         if quiet:  # an .mc beside a .cf: read when it can be, never a finding
-            try:
-                return self.fs.read(path, self._config_limit).decode("utf-8", "surrogateescape")
-            except (OSError, FsError):
-                return None
+            return self._read_text(path)
         try:
             st = self.fs.stat(path)
             if not stat_mod.S_ISREG(st.st_mode):

@@ -65,7 +65,8 @@ def parse(text: str, path: str, mc: bool) -> list[Suppression]:
     return out
 
 
-def _names(token: str, meta) -> bool:
+def names_rule(token: str, meta) -> bool:
+    """Whether a suppression's token (a code or a rule name) names this rule."""
     return token.upper() == meta.code or token.lower() == meta.name
 
 
@@ -84,7 +85,7 @@ def apply(findings, suppressions, metas, today: dt.date):
             for s in by_path.get(loc.path, ()):
                 if loc.line not in s.covers:
                     continue
-                named = [c for c in s.codes if meta is not None and _names(c, meta)]
+                named = [c for c in s.codes if meta is not None and names_rule(c, meta)]
                 if not named:
                     continue
                 if not meta.suppressible:

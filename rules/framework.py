@@ -466,6 +466,8 @@ class SuppressionProblem(Rule):
     late = True  # runs after the suppressions were applied, to judge them
 
     def check(self, model):
+        from cflint.suppress import names_rule
+
         metas = getattr(model, "rule_metas", {})
         selected = getattr(model, "selected_codes", set())
         today = model.now.date()
@@ -474,8 +476,7 @@ class SuppressionProblem(Rule):
             shown = f"cflint: ignore[{', '.join(s.codes)}]"
             known, unknown = [], []
             for c in s.codes:
-                meta = next((m for m in metas.values()
-                             if c.upper() == m.code or c.lower() == m.name), None)
+                meta = next((m for m in metas.values() if names_rule(c, m)), None)
                 (known if meta else unknown).append(meta.code if meta else c)
             problems = []
             if not s.codes:

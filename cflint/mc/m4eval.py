@@ -63,6 +63,7 @@ class _Builtin:
 _NOT_BLIND = {"dnl", "divert", "undivert", "divnum", "changequote", "changecom", "__file__",
               "__line__", "m4exit", "dumpdef", "traceon", "traceoff", "sysval"}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME_REST = re.compile(r"[A-Za-z0-9_]*")  # a name going on in the next input frame
 _WS = " \t\n\r"
 
 
@@ -196,7 +197,7 @@ class M4:
                 g = self._top()
                 if g is None:
                     break
-                m = re.compile(r"[A-Za-z0-9_]*").match(g.text, g.pos)
+                m = _NAME_REST.match(g.text, g.pos)
                 if not m.group():
                     break
                 name += m.group()
