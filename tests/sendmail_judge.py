@@ -64,6 +64,21 @@ def shared_path() -> Path:
     return Path(env).resolve() if env else Path(__file__).resolve().parents[2] / "shared"
 
 
+def read_live(path: str) -> str | None:
+    """A host file as text (None when it cannot be read): the include reader the .mc
+    tests give cflint's m4 interpreter."""
+    try:
+        return Path(path).read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return None
+
+
+def corpus_mcs() -> list[Path]:
+    """The .mc (and .m4, .mc.in) files of the shared corpus, read in place."""
+    d = shared_path() / "corpus" / "files"
+    return sorted(p for p in d.iterdir() if not p.name.endswith(".cf")) if d.is_dir() else []
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 

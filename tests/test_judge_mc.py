@@ -15,7 +15,7 @@ import pytest
 from cflint.cf.parser import parse as parse_cf
 from cflint.cf.parser import option_key
 from cflint.mc.adapter import mc_to_cf
-from sendmail_judge import unavailable
+from sendmail_judge import corpus_mcs, read_live, unavailable
 
 CF_DIR = Path("/usr/share/sendmail/cf")
 
@@ -66,13 +66,6 @@ def need_m4():
         if os.environ.get("CI") == "true":
             pytest.fail("m4 and sendmail-cf are needed (apt-get install m4 sendmail-cf)")
         unavailable("m4 and sendmail-cf are not installed")
-
-
-def read_live(path: str) -> str | None:
-    try:
-        return Path(path).read_bytes().decode("utf-8", "surrogateescape")
-    except OSError:
-        return None
 
 
 def compare(mc_path: Path):
@@ -156,13 +149,6 @@ def test_milter_options_only_with_a_filter(tmp_path):
         assert diffs == {} and got["Milter.LogLevel"] == "9"
 
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
-
-
-def corpus_mcs():
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".cf"))
 
 
 @pytest.mark.parametrize("mc", corpus_mcs(), ids=lambda p: p.name)

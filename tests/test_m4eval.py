@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from cflint.mc.m4eval import M4, M4Limit, reader
-from sendmail_judge import unavailable
+from sendmail_judge import corpus_mcs, read_live, unavailable
 
 CF_DIR = Path("/usr/share/sendmail/cf")
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -33,12 +32,7 @@ def real_m4(text: str, cwd: Path, name: str = "in.mc") -> str:
 
 
 def ours(text: str, cwd: Path, name: str = "in.mc") -> str:
-    def read(p):
-        try:
-            return Path(p).read_bytes().decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
-    return M4(reader(read, str(cwd)), name, {"_NO_MAKEINFO_": ""}).run(text)
+    return M4(reader(read_live, str(cwd)), name, {"_NO_MAKEINFO_": ""}).run(text)
 
 
 SNIPPETS = {
@@ -86,12 +80,6 @@ def sendmail_mcs():
         if debian.exists():
             found.append(debian)
     return found
-
-
-def corpus_mcs():
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".cf"))
 
 
 def _need_cf():

@@ -3,7 +3,6 @@ configurations never raise, every problem carries a line and column inside the f
 for valid generated configurations the model printed back parses to the same model."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -12,8 +11,9 @@ from cflint.cf.printer import render
 from cflint.mc.adapter import mc_to_cf
 from cflint.mc.parser import parse as parse_mc
 from cflint.sendmail import options as optdata
+from sendmail_judge import shared_path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
+CORPUS = shared_path() / "corpus" / "files"
 SAMPLES = sorted(CORPUS.iterdir())[:40] if CORPUS.is_dir() else []
 TEXTS = [p.read_bytes().decode("utf-8", "surrogateescape")[:20000] for p in SAMPLES]
 SETTINGS = settings(max_examples=150, deadline=None,
