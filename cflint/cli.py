@@ -153,6 +153,29 @@ def build_parser() -> argparse.ArgumentParser:
                    default="always", help="snapshots keep modes: judged by default")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
+    pr = sub.add_parser("probe", help="connect to running servers: STARTTLS offered?, the "
+                                      "certificate they present, verified")
+    pr.add_argument("targets", nargs="*", metavar="HOST[:PORT]",
+                    help="servers to probe: HOST (ports 25 and 587), HOST:PORT, [V6]:PORT, "
+                         "smtps://HOST:PORT (default localhost:25 and localhost:587)")
+    pr.add_argument("--ca-file", help="verify the certificate against these CAs (PEM)")
+    pr.add_argument("--ca-path", help="verify against this hashed CA directory")
+    pr.add_argument("--client-cert", help="present this certificate when asked, as a peer "
+                                          "MTA does")
+    pr.add_argument("--client-key", help="its key (default: in --client-cert)")
+    pr.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                    help="for each step: connect, greeting, EHLO, STARTTLS, handshake (10)")
+    pr.add_argument("--helo", help="the name sent in EHLO (default this host's name)")
+    pr.add_argument("--from-json", metavar="FILE",
+                    help="judge the results of an earlier 'cflint probe --format json' "
+                         "instead of connecting")
+    _live_options(pr, "probe")
+
+    lg = sub.add_parser("logs", help="explain sendmail's STARTTLS lines in mail logs "
+                                     "(plain or gzipped; - for stdin)")
+    lg.add_argument("files", nargs="+", metavar="FILE")
+    _live_options(lg, "logs")
+
     r = sub.add_parser("rules", help="list every rule of every installed pack")
     r.add_argument("--format", "-f", choices=["text", "json"], default="text")
 
@@ -165,6 +188,30 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("rule", help="show one rule's documentation")
     d.add_argument("code", help="rule code or name, e.g. CF101")
     return p
+
+
+def _live_options(p, kind: str) -> None:
+    p.add_argument("--config", metavar="PATH",
+                   help="the sendmail configuration the server runs (a directory with "
+                        "sendmail.cf/submit.cf, or a .cf): its static findings "
+                        + ("predict what the server should do"
+                           if kind == "probe" else "explain each line, with the exact fix"))
+    p.add_argument("--root", help="re-base the configuration's paths under this directory "
+                                  "or tar archive")
+    p.add_argument("--format", "-f", choices=["text", "json", "sarif"], default="text")
+    p.add_argument("--output", "-o", help="write the report to this file")
+    p.add_argument("--host-name", help="the host these results belong to, for 'cflint audit "
+                                       "--live' (default: " + ("the first target's host"
+                                                               if kind == "probe" else
+                                                               "the host the log names") + ")")
+    p.add_argument("--select", action="append", metavar="CODES")
+    p.add_argument("--ignore", action="append", metavar="CODES")
+    p.add_argument("--fail-on", choices=["error", "warning", "note", "never"],
+                   default="warning", help="lowest level that makes the exit code 1")
+    p.add_argument("--exit-zero", action="store_true")
+    p.add_argument("--now", type=_datetime, metavar="ISO8601")
+    p.add_argument("--target-version")
+    p.add_argument("--category", help="SARIF automationDetails category")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
             return _audit(args)
         if args.command == "rule":
             return _rule(args)
+        if args.command in ("probe", "logs"):
+            from .live import command
+
+            return command.run(args)
         if args.command == "hash":
             return _hash(args)
         build_parser().print_help(sys.stderr)

@@ -102,7 +102,9 @@ class Engine:
         return found
 
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = (),
-               extend: Iterable[str] = ()) -> list[Rule]:
+               extend: Iterable[str] = (), inputs: str = "config") -> list[Rule]:
+        """The rules chosen by codes, prefixes or names, among those that read
+        ``inputs`` ("config": cflint check; "probe"; "logs")."""
         select = [s for s in select if s.strip()]
         chosen = {r.meta.code: r for r in self.rules}
         if select:
@@ -118,7 +120,7 @@ class Engine:
                 continue
             for r in self._matches(tok):
                 chosen.pop(r.meta.code, None)
-        return [chosen[c] for c in sorted(chosen)]
+        return [chosen[c] for c in sorted(chosen) if chosen[c].meta.inputs == inputs]
 
     def rule(self, code_or_name: str) -> Rule | None:
         for r in self.rules:

@@ -79,6 +79,9 @@ class RuleMeta:
     precision: str = "very-high"
     tags: tuple[str, ...] = ()
     suppressible: bool = True
+    # what the rule reads: "config" (cflint check), "probe" (cflint probe: the running
+    # server) or "logs" (cflint logs: the mail log); each command runs its own rules
+    inputs: str = "config"
     pack: str = ""  # the distribution that registered it, filled in by the engine
 
     @property
@@ -117,6 +120,10 @@ class Report:
     notifications: list[str] = field(default_factory=list)  # run-level problems
     settings: Mapping[str, object] = field(default_factory=dict)
     successful: bool = True
+    # cflint probe / cflint logs: what was observed ({"kind": "probe"|"logs", ...}), and
+    # its text for people (printed before the findings)
+    observations: Mapping[str, object] | None = None
+    preamble: str = ""
 
     def counts(self) -> dict[str, int]:
         out = {lvl: 0 for lvl in LEVELS}

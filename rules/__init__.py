@@ -2,7 +2,7 @@
 exactly like a third-party pack (see pyproject.toml)."""
 from cflint.api import hookimpl
 
-from . import cadir, certs, framework, keys, safety, strength, tls_options, values
+from . import cadir, certs, framework, keys, live, safety, strength, tls_options, values
 
 
 @hookimpl
@@ -70,4 +70,9 @@ def cflint_register_rules():
         cadir.HashLinkTargetNotCert(),
         cadir.BundleInCapath(),
         cadir.CaFileTooLarge(),
+        live.StarttlsNotOfferedLive(),
+        live.PredictionMismatch(),
+        live.StaleCertificateServed(),
+        live.LiveVerifyFailed(),
+        live.LogReportsTlsFailure(),
     ]

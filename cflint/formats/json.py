@@ -37,7 +37,7 @@ def document(report: Report) -> dict:
     for r in report.rules:
         names.setdefault(r.code, r.name)
     counts = report.counts()
-    return {
+    doc = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "cflint", "version": report.tool_version},
         "findings": [_finding(f, names) for f in report.findings],
@@ -48,6 +48,10 @@ def document(report: Report) -> dict:
             "files": len(report.inputs),
         },
     }
+    if report.observations:  # cflint probe / logs: {"kind": ..., ...} under its kind
+        doc["kind"] = report.observations["kind"]
+        doc[report.observations["kind"]] = dict(report.observations)
+    return doc
 
 
 def render(report: Report, **_options: object) -> str:

@@ -86,8 +86,13 @@ def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return cut.rstrip(" \t\n,;:-") + "…"
 
 
+_URI = re.compile(r"^[a-z][a-z0-9+.-]*://")
+
+
 def artifact_location(path: str) -> om.ArtifactLocation:
     """Relative paths → percent-encoded POSIX URI under %SRCROOT%; absolute → file:// URI."""
+    if _URI.match(path):  # a probed server (smtp://host:port)
+        return om.ArtifactLocation(uri=path)
     p = Path(path)
     if p.is_absolute():
         return om.ArtifactLocation(uri=p.as_uri())
@@ -203,6 +208,8 @@ def build(report: Report, category: str | None = None, information_uri: str = IN
         invocations=[invocation],
         results=[result(f, index[f.code]) for f in report.findings],
     )
+    if report.observations:  # what cflint probe / logs observed, beside the results
+        run.properties = _bag(observations=dict(report.observations))
     if report.root and Path(report.root).is_absolute():
         root_uri = Path(report.root).as_uri()
         if not root_uri.endswith("/"):

@@ -71,7 +71,7 @@ def summary(report: Report) -> str:
 
 def render(report: Report, color: bool = False, **_options: object) -> str:
     """Render ``report`` as text; ANSI colour only when ``color`` is true."""
-    lines: list[str] = []
+    lines: list[str] = [report.preamble.rstrip("\n")] if report.preamble else []
     for f in report.findings:
         lines.extend(_finding_lines(f, color))
     lines.append(summary(report))

@@ -1,0 +1,195 @@
+"""``cflint logs``: sendmail's STARTTLS lines in a mail log (reference sendmail-tls.md
+§2.5, §4.8).
+
+``read_events(lines)`` turns syslog lines (the classic ``Mon DD HH:MM:SS host prog[pid]:``
+form, RFC 3339 time stamps, journalctl's short output, or the bare ``<pri>`` datagrams
+syslog(3) sends) into ``Event`` dicts: one per STARTTLS problem sendmail logged, with the
+OpenSSL detail lines of the same process attached, and one per TLS session (``verify=``).
+``verify_summary(events)`` counts the ``{verify}`` values per relay and side, each with its
+meaning. Which rule explains an event is the ``logs`` rules' business, not this module's.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from typing import Iterable, Iterator
+
+# The {verify} values (reference §4.8): value -> (sides, meaning)
+VERIFY_MEANINGS = {
+    "OK": ("both", "the certificate was verified"),
+    "NO": ("both", "a certificate was requested and none was sent"),
+    "NOT": ("server", "no certificate was requested (TLSSrvOptions=V)"),
+    "FAIL": ("both", "the certificate was not verified: unknown CA, self-signed, expired, "
+                     "revoked, or no CA data"),
+    "NONE": ("client", "STARTTLS was not used: not offered, M=S, Try_TLS NO, or a 5xx reply"),
+    "TEMP": ("client", "a 4xx reply to STARTTLS, the client's TLS set-up failed, or SSL_new "
+                       "or the engine failed; the default rulesets then deliver in clear text"),
+    "PROTOCOL": ("client", "an unexpected reply to STARTTLS"),
+    "SOFTWARE": ("client", "the TLS handshake failed (the connection was dropped)"),
+    "CLEAR": ("client", "a clear-text retry after SOFTWARE (8.16.1+)"),
+    "CONFIG": ("client", "a syntax error in tls_clt_features"),
+    "FAILURE": ("client", "another internal error"),
+    "TRUSTED": ("client", "DANE builds only: the certificate matched a TLSA record"),
+    "DANE_FAIL": ("client", "DANE builds only: the certificate matched no TLSA record"),
+    "DANE_TEMP": ("client", "DANE builds only (8.18.1+): a temporary DANE lookup failure"),
+    "DANE_NOTLS": ("client", "DANE builds only (8.18.1+): TLSA records but no STARTTLS"),
+}
+# values the default rulesets refuse (454 4.7.0), or that mean mail went in clear text
+VERIFY_BAD = {"SOFTWARE", "PROTOCOL", "CONFIG", "DANE_FAIL", "TEMP", "FAILURE", "CLEAR"}
+
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_SYSLOG = re.compile(
+    r"^(?:<\d{1,3}>)?(?:1 )?"
+    rf"(?P<ts>(?:{_MONTHS}) [ \d]\d \d\d:\d\d:\d\d|\d{{4}}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S*)\s+"
+    r"(?:(?P<host>[^\s\[:]+)\s+)?(?P<prog>[^\s\[:]+)\[(?P<pid>\d+)\]:\s?(?P<msg>.*)$")
+_QUEUE_ID = re.compile(r"^(?:[0-9A-Za-z]{8,20}|NOQUEUE): ")
+_SIDE = r"STARTTLS=(?P<side>server|client)"
+_PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in (
+    ("missing", r"^STARTTLS: (?P<option>\w+) missing"),
+    ("unsafe", _SIDE + r": file (?P<path>.+?) unsafe: (?P<reason>.+)$"),
+    ("key-load", _SIDE + r", error: SSL_CTX_use_PrivateKey_file\((?P<path>.*?)\) failed"),
+    ("cert-load", _SIDE + r", error: SSL_CTX_use_certificate_file\((?P<path>.*?)\) failed"),
+    ("mismatch", _SIDE + r", error: SSL_CTX_check_private_key(?P<second> 2)? "
+                         r"failed(?:\((?P<path>.*?)\))?"),
+    ("ca-load", _SIDE + r", error: load verify locs (?P<capath>.*?), (?P<path>.*?) failed"),
+    ("dh", _SIDE + r", error: (?:cannot read DH parameters\((?P<path>.*?)\)|BIO_new_file\("
+                   r"(?P<path2>.*?)\) failed|illegal value '(?P<value>.*)' for DHParameters)"),
+    ("crl", _SIDE + r", error: PEM_read_bio_X509_CRL\((?P<path>.*?)\)=failed"),
+    ("cipher", _SIDE + r", error: SSL_CTX_set_(?P<what>cipher_list|ciphersuites)\("
+                       r"(?P<value>.*)\) failed"),
+    ("fingerprint", r"^STARTTLS=init, CertFingerprintAlgorithm=(?P<value>.*?), status=invalid"),
+    ("engine", _SIDE + r", engine=(?P<value>.*?), TLS_set_engine=failed"),
+    ("smtps-off", r"^smtps: TLS not available, exiting"),
+    ("init", _SIDE + r", init=(?P<value>\d)"),
+    ("session", _SIDE + r", relay=(?P<relay>.*?), version=(?P<version>\S*), "
+                        r"verify=(?P<verify>[A-Z_]+), cipher=(?P<cipher>\S*), "
+                        r"bits=(?P<bits>\d+/\d+)"),
+    ("handshake", _SIDE + r", error: (?P<what>accept|connect) failed=(?P<value>-?\d+), "
+                          r"(?:reason=(?P<reason>.*?), )?.*?relay=(?P<relay>[^,]*)"),
+    ("ruleset", r"ruleset=tls_(?P<which>server|client), arg1=(?P<verify>[A-Z_]+), "
+                r"relay=(?P<relay>.*?), reject=(?P<reply>.*)$"),
+)]
+_DETAIL = re.compile(_SIDE + r": error:(?P<code>[0-9A-Fa-f]{1,8}):(?P<lib>[^:]*):[^:]*:"
+                     r"(?P<reason>[^:]*)")
+# every run logs these; they are not problems
+_ROUTINE_MISSING = {"CRLFile", "CRLPath"}
+
+
+class LogError(Exception):
+    pass
+
+
+def open_lines(path: str, stdin=None) -> Iterator[str]:
+    """The lines of a plain or gzipped log file (``-``: standard input)."""
+    import sys
+
+    if path == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        yield from data.decode("utf-8", "replace").splitlines()
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rb") as fh:
+            for raw in fh:
+                yield raw.decode("utf-8", "replace").rstrip("\r\n")
+    except (OSError, EOFError, gzip.BadGzipFile) as e:
+        raise LogError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
+
+
+def parse_line(line: str) -> dict | None:
+    """The syslog envelope of one line: ts, host, prog, pid, msg (None: not syslog)."""
+    m = _SYSLOG.match(line)
+    if m is None:
+        return None
+    d = m.groupdict()
+    d["pid"] = int(d["pid"])
+    d["msg"] = _QUEUE_ID.sub("", d["msg"], count=1)
+    return d
+
+
+def read_events(lines: Iterable[str], source: str = "-") -> tuple[list[dict], dict]:
+    """(events, stats) of a log: every sendmail STARTTLS event with its file and line."""
+    events: list[dict] = []
+    last_of_pid: dict[int, dict] = {}
+    stats = {"lines": 0, "syslog_lines": 0, "sendmail_lines": 0, "hosts": {}}
+    for n, line in enumerate(lines, 1):
+        stats["lines"] += 1
+        env = parse_line(line)
+        if env is None:
+            continue
+        stats["syslog_lines"] += 1
+        msg = env["msg"]
+        if "STARTTLS" not in msg and "smtps:" not in msg and "ruleset=tls_" not in msg:
+            continue
+        stats["sendmail_lines"] += 1
+        if env["host"]:
+            stats["hosts"][env["host"]] = stats["hosts"].get(env["host"], 0) + 1
+        detail = _DETAIL.match(msg)
+        if detail is not None:
+            prev = last_of_pid.get(env["pid"])
+            if prev is not None and prev["line"] >= n - 20:
+                prev.setdefault("openssl", []).append(
+                    {"line": n, "code": detail["code"], "library": detail["lib"],
+                     "reason": detail["reason"].strip(), "text": msg})
+            continue
+        for kind, rx in _PATTERNS:
+            m = rx.search(msg)
+            if m is None:
+                continue
+            fields = {k: v for k, v in m.groupdict().items() if v is not None}
+            if "path2" in fields:
+                fields["path"] = fields.pop("path2")
+            if kind == "missing" and fields["option"] in _ROUTINE_MISSING:
+                break
+            ev = {"kind": kind, "source": source, "line": n, "ts": env["ts"],
+                  "host": env["host"], "prog": env["prog"], "pid": env["pid"],
+                  "text": msg, **fields}
+            if kind == "missing":     # the server logs "STARTTLS: X missing"; which side
+                ev["side"] = "client" if fields["option"].startswith("Client") else "server"
+            events.append(ev)
+            if kind not in ("session", "init", "ruleset"):
+                last_of_pid[env["pid"]] = ev
+            break
+    stats["hosts"] = dict(sorted(stats["hosts"].items(), key=lambda kv: -kv[1]))
+    return events, stats
+
+
+def verify_summary(events: Iterable[dict]) -> list[dict]:
+    """One row per (relay, side): the count of each {verify} value, with its meaning;
+    handshake failures and tls_* ruleset rejections counted beside them."""
+    rows: dict[tuple[str, str], dict] = {}
+    for ev in events:
+        if ev["kind"] not in ("session", "handshake", "ruleset"):
+            continue
+        side = ev.get("side") or ("client" if ev.get("which") == "server" else "server")
+        relay = (ev.get("relay") or "").strip() or "(unknown)"
+        row = rows.setdefault((relay, side), {"relay": relay, "side": side, "verify": {},
+                                              "handshake_failures": 0, "rejections": 0,
+                                              "versions": {}, "first_line": ev["line"]})
+        if ev["kind"] == "session":
+            v = ev["verify"]
+            row["verify"][v] = row["verify"].get(v, 0) + 1
+            row["versions"][ev["version"]] = row["versions"].get(ev["version"], 0) + 1
+        elif ev["kind"] == "handshake":
+            row["handshake_failures"] += 1
+        else:
+            row["rejections"] += 1
+    out = []
+    for (relay, side), row in sorted(rows.items()):
+        row["meanings"] = {v: meaning(v, side) for v in row["verify"]}
+        out.append(row)
+    return out
+
+
+def meaning(value: str, side: str) -> str:
+    sides, text = VERIFY_MEANINGS.get(value, ("both", "a value this release of cflint "
+                                                      "does not know"))
+    who = "the client's" if side == "server" else "the server's"
+    if value in ("OK", "FAIL", "NO"):
+        return f"{who} certificate: {text}"
+    return text
