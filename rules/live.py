@@ -260,7 +260,11 @@ class LiveVerifyFailed(Rule):
                 yield self.finding(
                     target(p), f"{p['target']}: {err['message']}; sending MTAs record "
                     "{verify}=SOFTWARE and deliver in clear text (or not at all).",
-                    anchor=f"handshake:{p['target']}")
+                    anchor=f"handshake:{p['target']}",
+                    fix="Read the server's log at the time of the probe (cflint logs): "
+                        "sendmail logs the handshake error as \"STARTTLS=server, error: "
+                        "accept failed=...\"; check the protocols and ciphers it allows "
+                        "(ServerSSLOptions, CipherList) against what peers speak.")
             elif p.get("starttls_offered") and reply and not reply.startswith("220"):
                 yield self.finding(
                     target(p), f"{p['target']} offers STARTTLS but answers it with "
@@ -277,6 +281,7 @@ class LiveVerifyFailed(Rule):
                     f"not verify against {v.get('against') or 'the given CA'}: "
                     f"{v.get('message')}. Peers that verify record {{verify}}=FAIL.",
                     anchor=f"verify:{p['target']}:{cert.get('sha256', '')}",
+                    fix=self.meta.fix,
                     evidence={"sha256": cert.get("sha256", ""),
                               "verify": v.get("message", "")})
 
@@ -313,10 +318,13 @@ def explain(ev: dict, role: str | None, option: str | None) -> tuple[str, ...]:
     if kind == "unsafe":
         reason = ev["reason"].strip()
         if reason == "No such file or directory":
-            first = _BY_OPTION_MISSING.get(option or "")
-            return (first,) if first else ("CF204", "CF301", "CF405")
+            first = _BY_OPTION_MISSING.get(option or "") or _by_name(ev["path"])
+            return (first,)
         c = _UNSAFE.get(reason, ("CF505",))
-        return c[role or "mta"] if isinstance(c, dict) else c
+        if not isinstance(c, dict):
+            return c
+        is_key = option.endswith("KeyFile") if option else _by_name(ev["path"]) == "CF204"
+        return c["msp" if role == "msp" and is_key else "mta"]   # CF6xx: the MSP's keys
     if kind == "missing":
         opt = ev["option"]
         if ev["side"] == "client" or opt.startswith("Client"):
@@ -332,13 +340,31 @@ def explain(ev: dict, role: str | None, option: str | None) -> tuple[str, ...]:
             if text in details:
                 return (code,)
         return ("CF301",)
-    return {"mismatch": ("CF202",), "ca-load": ("CF405", "CF301"), "dh": ("CF107",),
+    if kind == "ca-load":
+        return ("CF301",) if "no certificate or crl found" in details else ("CF405",)
+    return {"mismatch": ("CF202",), "dh": ("CF107",),
             "crl": ("CF108",), "cipher": ("CF104",), "fingerprint": ("CF110",),
             "smtps-off": ("CF101",), "engine": ("CF110",)}.get(kind, ())
 
 
-# events that leave STARTTLS on (logged only, reference §2.4); the rest refuse a TLS file
-_LOGGED_ONLY = {"dh", "crl", "cipher"}
+def _by_name(path: str) -> str:
+    """The rule for a missing file whose option the log does not say, by its name."""
+    base = os.path.basename(path).lower()
+    if "crl" in base:
+        return "CF108"
+    if base.startswith("dh") or "dhparam" in base or base.endswith(".prm"):
+        return "CF107"
+    if "key" in base:
+        return "CF204"
+    if base.startswith("ca") or "cacert" in base:
+        return "CF405"
+    return "CF301"
+
+
+# what leaves STARTTLS on (logged only, reference §2.4): these rules, or a file named by
+# these options; the rest refuse a TLS file
+_LOGGED_ONLY_CODES = {"CF104", "CF107", "CF108"}
+_LOGGED_ONLY_OPTIONS = {"DHParameters", "CRLFile", "CRLPath"}
 
 
 class LogReportsTlsFailure(Rule):
@@ -364,31 +390,38 @@ class LogReportsTlsFailure(Rule):
     )
 
     def check(self, model):
-        seen: dict[tuple, int] = {}
+        seen: set[tuple] = set()
+        refused: set[tuple] = set()     # (pid, side) that refused a cert or key file
         for ev in model.events:
             if ev["kind"] in ("session", "init", "ruleset", "handshake"):
                 continue
             path = ev.get("path")
             role = model.file_role(path) if path else None
             option = model.file_option(path) if path else None
+            at = (ev["pid"], ev.get("side"))
+            if ev["kind"] == "mismatch" and at in refused:
+                continue    # the consequence of the refusal just logged: nothing loaded
+            if ev["kind"] in ("key-load", "cert-load") or (
+                    ev["kind"] == "unsafe" and option not in _LOGGED_ONLY_OPTIONS and
+                    _by_name(path) not in _LOGGED_ONLY_CODES):
+                refused.add(at)
             codes = explain(ev, role, option)
             if not codes:
                 continue
             statics = model.static_about(path, codes) if model.installation else []
             code = statics[0].code if statics else codes[0]
-            key = (code, ev.get("side"), path, ev.get("reason"), ev.get("option"))
-            if key in seen:            # once per problem; the count says how often
-                seen[key] += 1
+            key = (code, ev.get("side"), path or ev.get("option"))
+            if key in seen:            # once per problem
                 continue
-            seen[key] = 1
-            yield self._finding(model, ev, code, statics, role)
+            seen.add(key)
+            logged_only = code in _LOGGED_ONLY_CODES or option in _LOGGED_ONLY_OPTIONS
+            yield self._finding(model, ev, code, statics, role, logged_only)
 
-    def _finding(self, model, ev, code, statics, role):
+    def _finding(self, model, ev, code, statics, role, logged_only):
         meta = model.rule_metas.get(code)
         name = f"{code} ({meta.name})" if meta else code
         side = ev.get("side") or "server"
         client = side == "client" or role == "msp"
-        logged_only = ev["kind"] in _LOGGED_ONLY
         if logged_only:
             impacts = tuple(i for i in (meta.impacts if meta else ()) if i != "starttls-off") \
                 or ("hygiene",)

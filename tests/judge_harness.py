@@ -570,3 +570,175 @@ def make_dir(base: Path, rel: str, mode: int = 0o755) -> Path:
     p.mkdir(parents=True)
     os.chmod(p, mode)
     return p
+
+
+# ------------------------------------------------------------------------- daemons
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def daemon_cf(directory: Path, base: str, tls_opts: dict[str, str], port: int,
+              extra: Iterable[str] = ()) -> tuple[Path, Path]:
+    """``directory``/sendmail.cf: the base cf with the TLS options, one daemon on
+    127.0.0.1:``port``, its own pid file and queue (DeliveryMode=queueonly: it only
+    queues), no load or connection throttle, LogLevel 14. (cf, pid file)."""
+    queue = directory / "queue"
+    queue.mkdir(mode=0o700)
+    pidfile = directory / "sendmail.pid"
+    text = scenario_cf(base, tls_opts, extra_lines=[
+        f"O DaemonPortOptions=Name=MTA,Port={port},Addr=127.0.0.1",
+        f"O PidFile={pidfile}", f"O QueueDirectory={queue}",
+        "O DeliveryMode=queueonly", "O ConnectionRateThrottle=0", "O RefuseLA=1000",
+        "O QueueLA=1000", *extra],
+        drop=("DaemonPortOptions", "PidFile", "QueueDirectory", "StatusFile", "DeliveryMode",
+              "ConnectionRateThrottle", "RefuseLA", "QueueLA", "TLSSrvOptions"))
+    cf = directory / "sendmail.cf"
+    cf.write_bytes(text.encode("latin-1"))
+    os.chmod(cf, 0o644)
+    return cf, pidfile
+
+
+def start_daemon(binary: str, cf: Path, pidfile: Path, port: int, syslog: SyslogCapture,
+                 timeout: float = 20.0) -> int:
+    """``sendmail -bd -C cf`` (the cf names ``pidfile`` and listens on 127.0.0.1:``port``):
+    its pid, once it accepts connections. Stop it with ``stop_daemon``."""
+    proc = subprocess.run(syslog.wrap([binary, "-bd", "-C", str(cf)]), capture_output=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL, cwd="/")
+    until = time.monotonic() + timeout
+    while time.monotonic() < until:
+        if pidfile.exists() and pidfile.read_text().split():
+            break
+        time.sleep(0.05)
+    else:
+        raise RuntimeError(f"the daemon wrote no pid file (exit {proc.returncode}): "
+                           f"{proc.stdout.decode('latin-1')} {proc.stderr.decode('latin-1')}")
+    pid = int(pidfile.read_text().split()[0])
+    while time.monotonic() < until:     # wait until it accepts connections
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.settimeout(5)
+                s.recv(512)
+                s.sendall(b"QUIT\r\n")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return pid
+
+
+def stop_daemon(pid: int | None, pidfile: Path | None) -> None:
+    """SIGTERM the daemon (only while its pid file still names it), SIGKILL after 10 s."""
+    if pid is None:
+        return
+    try:
+        if pidfile is not None and pidfile.exists() and \
+                int(pidfile.read_text().split()[0]) != pid:
+            return   # not ours any more
+        os.kill(pid, signal.SIGTERM)
+    except (ProcessLookupError, ValueError, OSError):
+        return
+    until = time.monotonic() + 10
+    while time.monotonic() < until:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+# ------------------------------------------------------------------------- the mail log
+
+MAILLOG_DIR = Path(__file__).parent / "fixtures" / "maillog"
+SAVE_MAILLOG = "CFLINT_SAVE_MAILLOG"     # set: the judges write their log fixtures
+
+
+def syslog_lines(pid: int, texts: Iterable[str], prog: str = "sm-mta") -> list[str]:
+    """What a syslog daemon writes for sendmail's datagrams (the capture keeps the text
+    after ``[PID]:`` only)."""
+    return [f"Dec  1 12:00:00 judge {prog}[{pid}]: {t}" for t in texts]
+
+
+def explain_log(lines: list[str], out_dir: Path, config: Path | None = None) -> list[dict]:
+    """``cflint logs`` on these lines (with --config when given): its CF705 findings."""
+    import json
+
+    from cflint.cli import main
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log = out_dir / "mail.log"
+    log.write_text("\n".join(lines) + "\n")
+    out = out_dir / "logs.json"
+    argv = ["logs", str(log), "-f", "json", "-o", str(out), "--fail-on", "never"]
+    if config is not None:
+        argv += ["--config", str(config), "--now", pki.NOW.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    rc = main(argv)
+    assert rc == 0, f"cflint logs exited {rc}"
+    return [f for f in json.loads(out.read_text())["findings"] if f["code"] == "CF705"]
+
+
+def log_problems(lines: list[str]) -> list[str]:
+    """The lines that report a TLS problem (not a session, init or routine line)."""
+    from cflint.live.maillog import read_events
+
+    events, _ = read_events(lines)
+    return [e["text"] for e in events if e["kind"] not in ("session", "init", "ruleset",
+                                                           "handshake")]
+
+
+def save_maillog(suite: str, scenarios: dict[str, tuple[int, list[str], set[str]]],
+                 others: Iterable[tuple[int | None, str]] = (),
+                 meta_of: Callable[[str], dict] = lambda name: {}) -> None:
+    """With $CFLINT_SAVE_MAILLOG set: tests/fixtures/maillog/<suite>.log (the lines
+    sendmail logged, as a syslog file; ``others``: more (pid, text) lines, e.g. the TLS
+    sessions of the daemons' children) and <suite>.json (scenario -> pid and the codes
+    cflint check reported for it, plus ``meta_of(name)``), for tests/test_logs.py."""
+    import json
+
+    if not os.environ.get(SAVE_MAILLOG):
+        return
+    MAILLOG_DIR.mkdir(parents=True, exist_ok=True)
+    lines, index = [], {}
+    for name, (pid, texts, codes) in sorted(scenarios.items()):
+        if not texts:
+            continue
+        lines += syslog_lines(pid, texts)
+        index[name] = {"pid": pid, "static_codes": sorted(codes), **meta_of(name)}
+    for pid, text in others:
+        if pid is not None:
+            lines += syslog_lines(pid, [text])
+    (MAILLOG_DIR / f"{suite}.log").write_text("\n".join(lines) + "\n")
+    (MAILLOG_DIR / f"{suite}.json").write_text(json.dumps(index, indent=1, sort_keys=True)
+                                               + "\n")
+
+
+def logs_disagree(suite: str, scenarios: dict[str, tuple[int, list[str], set[str]]],
+                  out_dir: Path, others: Iterable[tuple[int | None, str]] = (),
+                  config_of: Callable[[str], Path | None] = lambda name: None,
+                  meta_of: Callable[[str], dict] = lambda name: {}) -> list[str]:
+    """Feed each scenario's log lines to ``cflint logs`` (with the scenario's config when
+    ``config_of`` gives one): a problem line must give a CF705 finding, and each CF705
+    must name a rule ``cflint check`` reports for that scenario. The disagreements, one
+    line each; the lines are saved as fixtures (save_maillog) on the way."""
+    bad = []
+    for name, (pid, texts, codes) in scenarios.items():
+        lines = syslog_lines(pid, texts)
+        found = explain_log(lines, out_dir / name, config_of(name))
+        problems = log_problems(lines)
+        if bool(found) != bool(problems):
+            bad.append(f"{name}: {len(problems)} problem line(s) {problems[:2]} but "
+                       f"{len(found)} CF705 finding(s)")
+        for f in found:
+            code = f["evidence"]["explained_by"]
+            if code not in codes:
+                bad.append(f"{name}: the log line is explained by {code}, cflint check "
+                           f"reports {sorted(codes)}: {f['message'][:300]}")
+    save_maillog(suite, scenarios, others, meta_of)
+    return bad

@@ -82,7 +82,7 @@ UNSAFE = re.compile(r"^STARTTLS=client: file (?P<path>\S+) unsafe: (?P<reason>.+
 SESSION = re.compile(r"^STARTTLS=(?P<side>server|client), relay=.*?verify=(?P<verify>[A-Z_]+)")
 
 
-from judge_harness import gid, make_dir, uid  # noqa: E402
+from judge_harness import daemon_cf, free_port, gid, logs_disagree, make_dir, start_daemon, stop_daemon, uid  # noqa: E402
 from sendmail_judge import unavailable
 
 
@@ -303,12 +303,6 @@ def _lint_pair(directory: Path, out_dir: Path, target: str) -> sj.LintResult:
     return sj.lint(directory, out_dir, target=target, extra=LINT_ARGS)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _msp_binary() -> str:
     """The set-group-ID smmsp binary behind /usr/sbin/sendmail."""
     real = os.path.realpath(MSP_BINARY)
@@ -334,63 +328,8 @@ def _daemon(root: Path, base: str, port: int, syslog: SyslogCapture,
     tls = mta / "tls"
     opts = {k: str(tls / v) for k, v in pki.materialize("good-rsa", tls).items()}
     opts = {k: v for k, v in opts.items() if not k.startswith("Client")}
-    queue = mta / "queue"
-    queue.mkdir(mode=0o700)
-    text = _mta_cf(base, opts, [
-        f"O DaemonPortOptions=Name=MTA,Port={port},Addr=127.0.0.1",
-        f"O PidFile={mta}/sendmail.pid", f"O QueueDirectory={queue}",
-        "O DeliveryMode=queueonly", "O ConnectionRateThrottle=0", "O RefuseLA=1000",
-        "O QueueLA=1000"],
-        drop=("DaemonPortOptions", "PidFile", "QueueDirectory", "StatusFile", "DeliveryMode",
-              "ConnectionRateThrottle", "RefuseLA", "QueueLA", "TLSSrvOptions"))
-    cf = mta / "sendmail.cf"
-    cf.write_bytes(text.encode("latin-1"))
-    pidfile = mta / "sendmail.pid"
-    proc = subprocess.run(syslog.wrap([binary, "-bd", "-C", str(cf)]), capture_output=True,
-                          timeout=DAEMON_TIMEOUT, stdin=subprocess.DEVNULL, cwd="/")
-    until = time.monotonic() + DAEMON_TIMEOUT
-    while time.monotonic() < until:
-        if pidfile.exists() and pidfile.read_text().split():
-            break
-        time.sleep(0.05)
-    else:
-        raise RuntimeError(f"the receiving daemon wrote no pid file (exit {proc.returncode}): "
-                           f"{proc.stdout.decode('latin-1')} {proc.stderr.decode('latin-1')}")
-    pid = int(pidfile.read_text().split()[0])
-    # wait until it accepts connections
-    while time.monotonic() < until:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.settimeout(5)
-                s.recv(512)
-                s.sendall(b"QUIT\r\n")
-            break
-        except OSError:
-            time.sleep(0.1)
-    return pid, pidfile
-
-
-def _stop_daemon(pid: int | None, pidfile: Path | None) -> None:
-    if pid is None:
-        return
-    try:
-        if pidfile is not None and pidfile.exists() and \
-                int(pidfile.read_text().split()[0]) != pid:
-            return   # not ours any more
-        os.kill(pid, signal.SIGTERM)
-    except (ProcessLookupError, ValueError, OSError):
-        return
-    until = time.monotonic() + 10
-    while time.monotonic() < until:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    cf, pidfile = daemon_cf(mta, base, opts, port)
+    return start_daemon(binary, cf, pidfile, port, syslog, DAEMON_TIMEOUT), pidfile
 
 
 def _build(root: Path, submit_base: str, mta_base: str, port: int, case: Case) -> Built:
@@ -515,7 +454,7 @@ def msp_world(sendmail, sendmail_version, tmp_path_factory, pytestconfig):
             sj.unavailable(f"the MSP judge needs sendmail's log: {syslog.note}")
         mta_base = base_cf_text(work, "sendmail")
         submit_base = base_cf_text(work, "submit")
-        port = _free_port()
+        port = free_port()
         pid, pidfile = _daemon(root, mta_base, port, syslog, sendmail)
         built = {c.name: _build(root, submit_base, mta_base, port, c) for c in CASES}
         jobs = [(b, k) for b in built.values() for k in KINDS]
@@ -539,7 +478,7 @@ def msp_world(sendmail, sendmail_version, tmp_path_factory, pytestconfig):
         print_past_capture(pytestconfig, _table(world))
         yield world
     finally:
-        _stop_daemon(pid, pidfile)
+        stop_daemon(pid, pidfile)
         syslog.stop()
         remove_tree(root)
 
@@ -685,3 +624,21 @@ def test_tar_archive_same_findings(name, msp_world, tmp_path):
         got = finding_keys(res)
         assert a == got, (f"cflint check {how}:\non disk only: {sorted(a - got, key=str)}\n"
                           f"in the archive only: {sorted(got - a, key=str)}")
+
+
+def test_msp_log_lines_explained_by_static_rules(msp_world, tmp_path):
+    """cflint logs --config <scenario> on each submission's MSP log lines: every client
+    TLS problem the MSP logged is explained by a rule cflint check reports for the
+    scenario (the submit.cf paths make them MSP rules: CF601/CF602, not CF501/CF505);
+    saved as tests/fixtures/maillog/msp.* with $CFLINT_SAVE_MAILLOG."""
+    scenarios, dirs, opts = {}, {}, {}
+    for name, b in msp_world.built.items():
+        codes = msp_world.lint(name).codes()
+        for kind, sub in b.subs.items():
+            if sub.pid is not None and sub.client_log:
+                scenarios[f"{name}.{kind}"] = (sub.pid, sub.client_log, codes)
+                dirs[f"{name}.{kind}"] = b.d
+                opts[f"{name}.{kind}"] = {"submit_options": dict(b.opts)}
+    assert len(scenarios) > 20
+    assert logs_disagree("msp", scenarios, tmp_path, config_of=dirs.get,
+                         meta_of=opts.get) == []

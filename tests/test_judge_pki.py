@@ -36,7 +36,8 @@ import pytest
 
 import pki_fixtures as pki
 import sendmail_judge as sj
-from judge_harness import (Probe, SyslogCapture, base_cf_text, make_tree, scenario_cf,
+from judge_harness import (Probe, SyslogCapture, base_cf_text, logs_disagree, make_tree,
+                           scenario_cf,
                            smtp_probe)
 
 NOW_ARG = pki.NOW.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -256,3 +257,21 @@ def test_log_line_matches_verdict(name, pki_world):
     for f in result.report["findings"]:
         if f["code"] in ("CF104", "CF105", "CF107", "CF108"):
             assert "starttls-off" not in f["impacts"] and "daemon-fails" not in f["impacts"]
+
+
+def test_log_lines_explained_by_static_rules(pki_world, tmp_path):
+    """cflint logs on each scenario's log lines: every line reporting a TLS problem is
+    explained by a rule cflint check reports for that scenario (the lines are saved as
+    tests/fixtures/maillog/pki.* with $CFLINT_SAVE_MAILLOG)."""
+    if not pki_world.log_captured:
+        pytest.fail(f"sendmail's log could not be captured: {pki_world.log_note}")
+    scenarios = {}
+    for name, p in pki_world.probes.items():
+        if p.pid is None or not p.log:
+            continue
+        result = sj.lint(pki_world.cfs[name], pki_world.lint_dir, target=pki_world.version,
+                         extra=("--now", NOW_ARG))
+        assert result.report is not None, result.describe()
+        scenarios[name] = (p.pid, p.log, result.codes())
+    assert len(scenarios) > 20
+    assert logs_disagree("pki", scenarios, tmp_path) == []

@@ -62,7 +62,7 @@ QUOTED = re.compile(r'sendmail logs "([^"]+)"')
 OTHER_USER = "nobody"       # owns files it should not; never the reading identity here
 
 
-from judge_harness import gid, make_dir, uid  # noqa: E402
+from judge_harness import gid, logs_disagree, make_dir, uid  # noqa: E402
 from sendmail_judge import unavailable
 
 
@@ -601,3 +601,24 @@ def test_tar_archive_same_findings(name, safety_world, tmp_path):
         assert a == t, (f"cflint check {how}:\non disk only: {sorted(a - t, key=str)}\n"
                         f"in the archive only: {sorted(t - a, key=str)}\ndisk:\n"
                         f"{disk.describe()}\narchive:\n{res.describe()}")
+
+
+def test_log_lines_explained_by_static_rules(safety_world, tmp_path):
+    """cflint logs on each scenario's log lines, with and without the scenario's cf:
+    every "file ... unsafe: ..." line (and any other TLS problem line) is explained by a
+    rule cflint check reports for that scenario (saved as tests/fixtures/maillog/safety.*
+    with $CFLINT_SAVE_MAILLOG)."""
+    if not safety_world.log_captured:
+        pytest.fail(f"sendmail's log could not be captured: {safety_world.log_note}")
+    scenarios = {}
+    for name, b in safety_world.built.items():
+        if b.probe is None or b.probe.pid is None or not b.probe.log:
+            continue
+        result = safety_world.lint(name)
+        assert result.report is not None, result.describe()
+        scenarios[name] = (b.probe.pid, b.probe.log, result.codes())
+    assert len(scenarios) > 20
+    assert logs_disagree("safety", scenarios, tmp_path / "plain") == []
+    built = safety_world.built
+    assert logs_disagree("safety", scenarios, tmp_path / "config",
+                         config_of=lambda name: built[name].cf) == []

@@ -175,8 +175,60 @@ def lint_unprivileged(targets, args, tmp_path, select):
     return json.loads(out.read_text())["findings"]
 
 
+def is_live(fx: Path) -> bool:
+    return (fx / "probe.json").exists() or (fx / "mail.log").exists()
+
+
+def run_live(code: str | None, fx: Path, tmp_path: Path, fmt: str = "json") -> dict:
+    """A fixture of a probe or logs rule: probe.json (results of 'cflint probe', replayed
+    with --from-json; "@SHA256:NAME@" is the SHA-256 of the scenario's file NAME) or
+    mail.log, with the scenario's configuration (--config) when it has one."""
+    import hashlib
+    import ssl
+
+    argv: list[str] = []
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    if (fx / "scenario").exists():
+        _targets, args, _expected, _ = build_scenario(fx, tmp_path)
+        argv += ["--config", "/etc/mail", *args]
+    if (fx / "probe.json").exists():
+        text = (fx / "probe.json").read_text()
+        for name in set(re.findall(r"@SHA256:([\w.]+)@", text)):
+            pem = (tmp_path / "root" / "etc" / "mail" / "tls" / name).read_text()
+            der = ssl.PEM_cert_to_DER_cert(pem)
+            text = text.replace(f"@SHA256:{name}@", ":".join(
+                f"{b:02X}" for b in hashlib.sha256(der).digest()))
+        saved = tmp_path / "probe.json"
+        saved.write_text(text)
+        argv = ["probe", "--from-json", str(saved), *argv]
+    else:
+        argv = ["logs", str(fx / "mail.log"), *argv]
+    out = tmp_path / f"out.{fmt}"
+    assert main([*argv, *(["--select", code] if code else []), "-f", fmt, "-o", str(out),
+                 "--fail-on", "never"]) == 0
+    return json.loads(out.read_text())
+
+
+def live_expected(fx: Path) -> list[tuple[str, int]]:
+    out = []
+    for tok in (fx / "expect").read_text().split() if (fx / "expect").exists() else []:
+        name, line = tok.rsplit(":", 1)
+        out.append((name, int(line)))
+    return out
+
+
 @pytest.mark.parametrize("code,fx", list(fixtures()))
 def test_fixture(code, fx, tmp_path):
+    if is_live(fx):
+        found = run_live(code, fx, tmp_path)["findings"]
+        got = sorted((Path(f["path"]).name, f["line"] or 0) for f in found
+                     if f["code"] == code)
+        if fx.name.startswith("good_"):
+            assert got == [], f"{fx.name} must not trigger {code}: {found}"
+        else:
+            assert got == sorted(live_expected(fx)) and got, json.dumps(found, indent=1)
+            assert all(f["message"] and f["fix"] for f in found)
+        return
     if (fx / "scenario").exists():
         targets, args, expected, unprivileged = build_scenario(fx, tmp_path)
         if unprivileged:
