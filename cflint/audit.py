@@ -302,3 +302,51 @@ def load(path: str) -> dict:
 def settings_dict(settings) -> dict:
     return {k: (v.isoformat() if isinstance(v, dt.datetime) else v)
             for k, v in asdict(settings).items()}
+
+
+# ---------------------------------------------------------------------------- the live side
+
+def attach_live(doc: dict, paths: list[str], hosts: dict[str, str] | None = None) -> dict:
+    """Add 'cflint probe' and 'cflint logs' JSON outputs to the audit document: each to
+    the section of the host it names (its "host", or the --hosts-file name of the file),
+    its findings with the host's, its observations under ``live`` (probe: what each port
+    offered and presented; logs: the {verify} summary). A host only seen live gets a
+    section of its own. The summary is recomputed."""
+    import json
+
+    from .live.report import public
+
+    hosts = hosts or {}
+    by_name = {h["host"]: h for h in doc["hosts"]}
+    for p in paths:
+        try:
+            with open(p, encoding="utf-8") as fh:
+                data = json.load(fh)
+            kind = data["kind"]
+            section = data[kind]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ValueError(f"--live {p}: not a 'cflint probe' or 'cflint logs' JSON output "
+                             f"({getattr(e, 'strerror', None) or e})") from None
+        name = hosts.get(os.path.normpath(p)) or section.get("host") or host_name(p)
+        h = by_name.get(name)
+        if h is None:
+            h = by_name[name] = _host(name, None, [], [])
+            doc["hosts"].append(h)
+        entry = {"kind": kind, "source": p}
+        if kind == "probe":
+            entry["results"] = public(section.get("results") or [])
+            offered = [r["starttls_offered"] for r in entry["results"]
+                       if r.get("starttls_offered") is not None]
+            if offered:
+                h["starttls_live"] = "offered" if all(offered) else "not offered"
+        else:
+            entry["verify"] = section.get("verify") or []
+            entry["stats"] = section.get("stats") or {}
+        h.setdefault("live", []).append(entry)
+        old = dict(h)
+        h.update(_host(name, old["input"], old["findings"] + list(data.get("findings") or []),
+                       old["certificates"], starttls=old["starttls"], inputs=old["inputs"],
+                       error=old["error"]))
+    doc["hosts"].sort(key=lambda x: x["host"])
+    doc["summary"] = summary(doc["hosts"])
+    return doc

@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the INPUTs are 'cflint check --format json' outputs, one per host")
     a.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"),
                    help="what got fixed and what is new between two audit JSON documents")
+    a.add_argument("--live", action="append", metavar="FILE",
+                   help="a 'cflint probe' or 'cflint logs' JSON output: shown in the section "
+                        "of the host it names (--host-name), its findings counted there")
     a.add_argument("--select", action="append", metavar="CODES")
     a.add_argument("--ignore", action="append", metavar="CODES")
     a.add_argument("--fail-on", choices=["error", "warning", "note", "never"],
@@ -630,8 +633,9 @@ def _audit(args) -> int:
             text = "\n".join(lines) + "\n"
         _write(outputs[0] if outputs else None, text)
         return EXIT_FINDINGS if diff["new_findings"] and args.fail_on != "never" else EXIT_CLEAN
-    if not args.inputs:
-        raise UsageError("audit needs at least one INPUT (or --compare OLD NEW)")
+    if not args.inputs and not args.live:
+        raise UsageError("audit needs at least one INPUT or --live FILE (or --compare OLD "
+                         "NEW)")
     hosts = {}
     if args.hosts_file:
         try:
@@ -656,7 +660,13 @@ def _audit(args) -> int:
                             check_permissions=args.check_permissions)
         doc = audit.run(args.inputs, settings, _csv(args.select), _csv(args.ignore),
                         args.jobs, hosts,
-                        progress=not args.quiet and sys.stderr.isatty())
+                        progress=not args.quiet and sys.stderr.isatty()) if args.inputs \
+            else audit.document([], args.now)
+    if args.live:
+        try:
+            doc = audit.attach_live(doc, args.live, hosts)
+        except ValueError as e:
+            raise UsageError(str(e)) from None
     for i, fmt in enumerate(formats):
         if fmt == "sarif":
             text = RENDERERS[fmt](doc, root=os.getcwd())

@@ -257,3 +257,43 @@ def test_progress_bar_only_when_asked(tmp_path, capsys):
     # the command line shows it only on a terminal: under pytest stderr is not one
     main(["audit", str(tmp_path / "a"), "-f", "json", "-o", str(tmp_path / "o.json")])
     assert "hosts" not in capsys.readouterr().err
+
+
+def test_probe_and_log_results_in_the_host_section(tmp_path):
+    """cflint probe and cflint logs JSON outputs (--live) appear in the section of the host
+    they name, their findings counted with the host's; a host seen only live gets one."""
+    from fake_smtp import FakeSMTP, Script
+
+    make_host(tmp_path / "mx1.example.org", "good")
+    probe = tmp_path / "probe.json"
+    with FakeSMTP(Script(ehlo=("fake Hello", "HELP"), starttls="454")) as srv:
+        assert main(["probe", f"127.0.0.1:{srv.port}", "--host-name", "mx1.example.org",
+                     "-f", "json", "-o", str(probe)]) == 1
+    log = tmp_path / "mail.log"
+    log.write_text("Dec  1 10:00:00 mx2 sm-mta[9]: STARTTLS=server: file /etc/mail/k.key "
+                   "unsafe: Group readable file\nDec  1 10:00:01 mx2 sm-mta[10]: "
+                   "STARTTLS=server, relay=peer [192.0.2.7], version=TLSv1.3, verify=NO, "
+                   "cipher=TLS_AES_256_GCM_SHA384, bits=256/256\n")
+    logs = tmp_path / "logs.json"
+    assert main(["logs", str(log), "-f", "json", "-o", str(logs)]) == 1
+    out, text, html = (tmp_path / n for n in ("a.json", "a.txt", "a.html"))
+    assert main(["audit", str(tmp_path / "mx1.example.org"), "--live", str(probe), "--live",
+                 str(logs), "--now", NOW, "-q", "-f", "json", "-o", str(out), "-f", "text",
+                 "-o", str(text), "-f", "html", "-o", str(html)]) == 0
+    doc = json.loads(out.read_text())
+    hosts = {h["host"]: h for h in doc["hosts"]}
+    assert set(hosts) == {"mx1.example.org", "mx2"}
+    mx1, mx2 = hosts["mx1.example.org"], hosts["mx2"]
+    assert mx1["input"] and mx1["starttls_live"] == "not offered"
+    assert "CF701" in {f["code"] for f in mx1["findings"]} and mx1["counts"]["error"] >= 1
+    assert mx1["live"][0]["results"][0]["starttls_offered"] is False
+    assert mx2["input"] is None and [f["code"] for f in mx2["findings"]] == ["CF705"]
+    assert mx2["live"][0]["verify"][0]["verify"] == {"NO": 1}
+    assert doc["summary"]["by_code"]["CF705"] == 1 and doc["summary"]["hosts"] == 2
+    t = text.read_text()
+    assert f"probe smtp://127.0.0.1:{srv.port}: STARTTLS NOT offered" in t
+    assert "log " in t and "peer [192.0.2.7] as server: NO=1" in t
+    assert "STARTTLS NOT offered" in html.read_text()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    assert main(["audit", "--live", str(bad)]) == 2

@@ -45,12 +45,43 @@ def render_text(doc: dict) -> str:
             flags.append(h["error"])
         lines.append(f"  {h['host']}: {c['error']} error(s), {c['warning']} warning(s), "
                      f"{c['note']} note(s); {', '.join(flags)}")
+        lines += [f"    {ln}" for ln in live_lines(h)]
     soon = [c for c in doc["certificates"] if c.get("days_left") is not None][:5]
     if soon:
         lines.append("certificates expiring soonest:")
         for c in soon:
             lines.append(f"  {c['not_after']}  {c['subject']}  ({', '.join(c['hosts'])})")
     return "\n".join(lines) + "\n"
+
+
+def live_lines(h: dict) -> list[str]:
+    """One line per probed port and per log summary row of a host."""
+    out = []
+    for entry in h.get("live") or []:
+        if entry["kind"] == "probe":
+            for r in entry["results"]:
+                if r.get("error"):
+                    state = f"error: {r['error']['message']}"
+                elif r.get("smtps"):
+                    state = "SMTPS"
+                else:
+                    state = "STARTTLS " + ("offered" if r.get("starttls_offered") else
+                                           "NOT offered")
+                cert = r.get("certificate") or {}
+                verify = (r.get("verify") or {}).get("result")
+                out.append(f"probe {r['uri']}: {state}"
+                           + (f", {r['tls']['protocol']}" if r.get("tls") else "")
+                           + (f", certificate {cert.get('subject')} (SHA-256 "
+                              f"{cert.get('sha256')}, until {cert.get('not_after')})"
+                              if cert else "")
+                           + (f", verify {verify}" if verify and verify != "not-checked"
+                              else ""))
+        else:
+            for row in entry["verify"]:
+                counts = ", ".join(f"{v}={n}" for v, n in sorted(row["verify"].items()))
+                out.append(f"log {entry['source']}: {row['relay']} as {row['side']}: "
+                           f"{counts or '-'}")
+    return out
 
 
 def render_sarif(doc: dict, rules=None, root: str | None = None) -> str:
@@ -68,7 +99,7 @@ def render_sarif(doc: dict, rules=None, root: str | None = None) -> str:
         findings = [finding_from_dict(f) for f in h["findings"]]
         used = sorted({f.code for f in findings} | set(by_code))
         report = Report(findings=findings, rules=[by_code[c] for c in used if c in by_code],
-                        inputs=[h["input"]], root=root, successful=h["error"] is None,
+                        inputs=[h["input"]] if h["input"] else [], root=root, successful=h["error"] is None,
                         notifications=[h["error"]] if h["error"] else [])
         from .. import __version__
 
@@ -184,10 +215,14 @@ def render_html(doc: dict) -> str:
     parts.append("</tbody></table>")
     for h in doc["hosts"]:
         parts.append(f'<h2 id="{_anchor(h["host"])}">{_e(h["host"])}</h2>')
-        parts.append(f"<p>Input {_e(h['input'])}; STARTTLS <span class=\"{_e(h['starttls'])}\">"
+        parts.append(f"<p>Input {_e(h['input'] or 'none (live results only)')}; STARTTLS <span class=\"{_e(h['starttls'])}\">"
                      f"{_e(h['starttls'])}</span>"
                      + (f"; <span class=\"error\">{_e(h['error'])}</span>" if h["error"] else "")
                      + "</p>")
+        live = live_lines(h)
+        if live:
+            parts.append('<ul class="live">' + "".join(f"<li>{_e(x)}</li>" for x in live)
+                         + "</ul>")
         if not h["findings"]:
             parts.append("<p>No findings.</p>")
             continue
