@@ -38,6 +38,8 @@ def _sections(m: RuleMeta, pack: bool) -> list[tuple[str, str]]:
     facts = f"Level: {m.level}. Impacts: {', '.join(m.impacts)}. sendmail {m.versions}."
     if pack and m.pack:
         facts += f" Pack: {m.pack}."
+    if m.inputs != "config":
+        facts += f" Run by `cflint {m.inputs}`, not by `cflint check`."
     if not m.suppressible:
         facts += " Cannot be suppressed."
     examples = []

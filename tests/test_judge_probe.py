@@ -227,16 +227,23 @@ def test_key_made_group_readable_after_start_is_a_mismatch(daemons):
     assert "CF501" in f["message"] and "next restart" in f["message"]
 
 
-def test_static_prediction_agrees_with_each_daemon_at_start(daemons, tmp_path):
-    """At its start each daemon offered STARTTLS exactly when cflint check of the files as
-    they were then finds no starttls-off/daemon-fails finding (the scenarios changed
-    after the start are judged by their probe: offered)."""
+def _static_at_start(daemons, tmp_path):
+    """(daemon, cflint check result) for the daemons whose files did not change after the
+    start."""
     for d in daemons.values():
         if d.name in AFTER:
             continue
         (tmp_path / d.name).mkdir()
         result = sj.lint(d.cf, tmp_path / d.name, extra=("--now", NOW_ARG))
         assert result.report is not None, result.describe()
+        yield d, result
+
+
+def test_static_prediction_agrees_with_each_daemon_at_start(daemons, tmp_path):
+    """At its start each daemon offered STARTTLS exactly when cflint check of the files as
+    they were then finds no starttls-off/daemon-fails finding (the scenarios changed
+    after the start are judged by their probe: offered)."""
+    for d, result in _static_at_start(daemons, tmp_path):
         blocking = [f for f in result.findings if BLOCKING & set(f.get("impacts") or [])]
         assert bool(_result(d)["starttls_offered"]) == (not blocking), (d.name, blocking)
 
@@ -245,14 +252,8 @@ def test_log_lines_explained_by_static_rules(daemons, tmp_path):
     """Every problem line the daemons logged at their start is explained by a rule cflint
     check reports for that daemon's files (saved as fixtures for test_logs.py with
     $CFLINT_SAVE_MAILLOG)."""
-    scenarios = {}
-    for d in daemons.values():
-        if d.name in AFTER:
-            continue
-        (tmp_path / d.name).mkdir()
-        result = sj.lint(d.cf, tmp_path / d.name, extra=("--now", NOW_ARG))
-        assert result.report is not None, result.describe()
-        scenarios[d.name] = (d.pid, d.log, result.codes())
+    scenarios = {d.name: (d.pid, d.log, result.codes())
+                 for d, result in _static_at_start(daemons, tmp_path)}
     assert logs_disagree("probe", scenarios, tmp_path / "logs",
                          [(p, t) for p, t in daemons.log
                           if "relay=" in t and "STARTTLS=server" in t]) == []
