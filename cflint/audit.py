@@ -323,7 +323,9 @@ def attach_live(doc: dict, paths: list[str], hosts: dict[str, str] | None = None
             with open(p, encoding="utf-8") as fh:
                 data = json.load(fh)
             kind = data["kind"]
-            section = data[kind]
+            section = data[kind] if kind in ("probe", "logs") else None
+            if not isinstance(section, dict):
+                raise ValueError(f"kind {kind!r}")
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise ValueError(f"--live {p}: not a 'cflint probe' or 'cflint logs' JSON output "
                              f"({getattr(e, 'strerror', None) or e})") from None

@@ -14,6 +14,7 @@ from .plugin import PROJECT, Rule, Specs
 
 ENTRY_POINT_GROUP = "cflint"
 CODE_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+INPUTS = ("config", "probe", "logs")   # what a rule reads: cflint check, probe, logs
 
 
 class PluginError(Exception):
@@ -69,6 +70,9 @@ class Engine:
                                       f"{meta.code!r} (expected letters and three digits)")
                 if meta.level not in LEVELS:
                     raise PluginError(f"rule {meta.code}: bad level {meta.level!r}")
+                if meta.inputs not in INPUTS:
+                    raise PluginError(f"rule {meta.code}: bad inputs {meta.inputs!r} "
+                                      f"(one of {', '.join(INPUTS)})")
                 if meta.code in seen:
                     raise PluginError(f"duplicate rule code {meta.code}: registered by "
                                       f"{seen[meta.code]!r} and {impl.plugin_name!r}")

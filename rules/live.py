@@ -9,7 +9,6 @@ runs them. Which static rule explains a log line is knowledge of this pack: the
 from __future__ import annotations
 
 import os
-import re
 
 from cflint.api import Location, Rule, RuleMeta
 
@@ -342,9 +341,10 @@ def explain(ev: dict, role: str | None, option: str | None) -> tuple[str, ...]:
         return ("CF301",)
     if kind == "ca-load":
         return ("CF301",) if "no certificate or crl found" in details else ("CF405",)
-    return {"mismatch": ("CF202",), "dh": ("CF107",),
-            "crl": ("CF108",), "cipher": ("CF104",), "fingerprint": ("CF110",),
-            "smtps-off": ("CF101",), "engine": ("CF110",)}.get(kind, ())
+    # "engine" and "smtps-off" lines have no rule of their own: an engine is no file
+    # option, and "smtps: TLS not available" follows the init failure logged before it
+    return {"mismatch": ("CF202",), "dh": ("CF107",), "crl": ("CF108",),
+            "cipher": ("CF104",), "fingerprint": ("CF110",)}.get(kind, ())
 
 
 def _by_name(path: str) -> str:
@@ -365,6 +365,12 @@ def _by_name(path: str) -> str:
 # these options; the rest refuse a TLS file
 _LOGGED_ONLY_CODES = {"CF104", "CF107", "CF108"}
 _LOGGED_ONLY_OPTIONS = {"DHParameters", "CRLFile", "CRLPath"}
+
+
+# the exact command for a file the log names, when no static finding gives one (the MTA's
+# files: the MSP's need GroupReadableKeyFile and group smmsp, which cflint check says)
+_COMMANDS = {"CF501": "chmod 600 {path}", "CF502": "chmod 600 {path}",
+             "CF503": "chmod go-w {path}"}
 
 
 class LogReportsTlsFailure(Rule):
@@ -451,7 +457,9 @@ class LogReportsTlsFailure(Rule):
                 msg += f": {meta.summary}." if meta else "."
             fix = meta.fix if meta else self.meta.fix
             if ev.get("path"):
-                fix = f"{fix} (the file: {ev['path']})"
+                command = _COMMANDS.get(code)
+                fix = (f"{command.format(path=ev['path'])}   ({fix})" if command and not client
+                       else f"{fix} (the file: {ev['path']})")
         if not logged_only:
             fix = f"{fix}\nThen restart the daemon: {restart_fix(model)}" if not client else fix
         return self.finding(Location(ev["source"], ev["line"]), msg, fix=fix,

@@ -42,25 +42,23 @@ def run(args) -> int:
         preamble = rep.probe_text(observations)
         sources = [r["uri"] for r in observations]
     else:
-        from .maillog import LogError, open_lines, read_events, verify_summary
+        from .maillog import TALLIED, LogError, VerifyTally, iter_events, new_stats, open_lines
 
-        observations, stats = [], {"lines": 0, "syslog_lines": 0, "sendmail_lines": 0,
-                                   "hosts": {}}
+        observations, stats, tally = [], new_stats(), VerifyTally()
         for path in args.files:
             try:
-                evs, st = read_events(open_lines(path), source=path)
+                for ev in iter_events(open_lines(path), path, stats):
+                    if ev["kind"] in TALLIED:
+                        tally.add(ev)       # counted, not kept: a log of any size
+                    else:
+                        observations.append(ev)
             except LogError as e:
                 raise UsageError(f"cannot read {e}") from None
-            observations.extend(evs)
-            for k in ("lines", "syslog_lines", "sendmail_lines"):
-                stats[k] += st[k]
-            for h, n in st["hosts"].items():
-                stats["hosts"][h] = stats["hosts"].get(h, 0) + n
-        summary = verify_summary(observations)
+        stats["hosts"] = dict(sorted(stats["hosts"].items(), key=lambda kv: -kv[1]))
+        summary = tally.rows()
         host = args.host_name or next(iter(stats["hosts"]), "")
         section = {"kind": "logs", "host": host, "files": list(args.files), "stats": stats,
-                   "verify": summary,
-                   "events": [e for e in observations if e["kind"] not in ("session",)]}
+                   "verify": summary, "events": observations}
         preamble = rep.logs_text(summary, stats)
         sources = list(args.files)
     found, _static, metas = judge(eng, args.command, observations, inst, select, ignore,

@@ -83,12 +83,18 @@ def open_lines(path: str, stdin=None) -> Iterator[str]:
     """The lines of a plain or gzipped log file (``-``: standard input)."""
     import sys
 
-    if path == "-":
+    if path == "-":   # streamed: journalctl | cflint logs -
+        import io
+
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = stream.read()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        yield from data.decode("utf-8", "replace").splitlines()
+        if not hasattr(stream, "peek"):
+            stream = io.BufferedReader(stream)
+        src = gzip.GzipFile(fileobj=stream) if stream.peek(2)[:2] == b"\x1f\x8b" else stream
+        try:
+            for raw in src:
+                yield raw.decode("utf-8", "replace").rstrip("\r\n")
+        except (OSError, EOFError) as e:
+            raise LogError(f"standard input: {e}") from None
         return
     try:
         with open(path, "rb") as fh:
@@ -112,11 +118,23 @@ def parse_line(line: str) -> dict | None:
     return d
 
 
+def new_stats() -> dict:
+    return {"lines": 0, "syslog_lines": 0, "sendmail_lines": 0, "hosts": {}}
+
+
 def read_events(lines: Iterable[str], source: str = "-") -> tuple[list[dict], dict]:
     """(events, stats) of a log: every sendmail STARTTLS event with its file and line."""
-    events: list[dict] = []
+    stats = new_stats()
+    events = list(iter_events(lines, source, stats))
+    stats["hosts"] = dict(sorted(stats["hosts"].items(), key=lambda kv: -kv[1]))
+    return events, stats
+
+
+def iter_events(lines: Iterable[str], source: str, stats: dict) -> Iterator[dict]:
+    """The events of a log one by one (a log of any size in bounded memory, but for the
+    last event of each process, which its OpenSSL detail lines may still extend);
+    ``stats`` is updated on the way."""
     last_of_pid: dict[int, dict] = {}
-    stats = {"lines": 0, "syslog_lines": 0, "sendmail_lines": 0, "hosts": {}}
     for n, line in enumerate(lines, 1):
         stats["lines"] += 1
         env = parse_line(line)
@@ -151,21 +169,34 @@ def read_events(lines: Iterable[str], source: str = "-") -> tuple[list[dict], di
                   "text": msg, **fields}
             if kind == "missing":     # the server logs "STARTTLS: X missing"; which side
                 ev["side"] = "client" if fields["option"].startswith("Client") else "server"
-            events.append(ev)
+            yield ev                  # the caller keeps it; details may still be added
             if kind not in ("session", "init", "ruleset"):
                 last_of_pid[env["pid"]] = ev
+                if len(last_of_pid) > 10000:      # processes long gone
+                    last_of_pid.pop(next(iter(last_of_pid)))
             break
-    stats["hosts"] = dict(sorted(stats["hosts"].items(), key=lambda kv: -kv[1]))
-    return events, stats
+
+
+TALLIED = ("session", "handshake", "ruleset")   # counted in the summary, not kept
 
 
 def verify_summary(events: Iterable[dict]) -> list[dict]:
     """One row per (relay, side): the count of each {verify} value, with its meaning;
     handshake failures and tls_* ruleset rejections counted beside them."""
-    rows: dict[tuple[str, str], dict] = {}
+    tally = VerifyTally()
     for ev in events:
-        if ev["kind"] not in ("session", "handshake", "ruleset"):
-            continue
+        tally.add(ev)
+    return tally.rows()
+
+
+class VerifyTally:
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], dict] = {}
+
+    def add(self, ev: dict) -> None:
+        if ev["kind"] not in TALLIED:
+            return
+        rows = self._rows
         side = ev.get("side") or ("client" if ev.get("which") == "server" else "server")
         relay = (ev.get("relay") or "").strip() or "(unknown)"
         row = rows.setdefault((relay, side), {"relay": relay, "side": side, "verify": {},
@@ -179,11 +210,13 @@ def verify_summary(events: Iterable[dict]) -> list[dict]:
             row["handshake_failures"] += 1
         else:
             row["rejections"] += 1
-    out = []
-    for (relay, side), row in sorted(rows.items()):
-        row["meanings"] = {v: meaning(v, side) for v in row["verify"]}
-        out.append(row)
-    return out
+
+    def rows(self) -> list[dict]:
+        out = []
+        for (relay, side), row in sorted(self._rows.items()):
+            row["meanings"] = {v: meaning(v, side) for v in row["verify"]}
+            out.append(row)
+        return out
 
 
 def meaning(value: str, side: str) -> str:
