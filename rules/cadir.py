@@ -7,14 +7,12 @@ missing, stale or misnumbered link makes {verify} FAIL without any error at star
 from __future__ import annotations
 
 import posixpath
-import re
 import stat as st
 from dataclasses import dataclass, field
 
 from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import pem_blocks
-
-HASH_RE = re.compile(r"^([0-9a-f]{8})\.(r?)(\d+)$")
+from cflint.pki.subject_hash import HASH_NAME
 OPENSSL_REHASH = "OpenSSL openssl-rehash(1); X509_LOOKUP_hash_dir(3)"
 
 
@@ -68,7 +66,7 @@ def _index(model, directory):
     for name in names:
         path = posixpath.join(directory, name)
         e = Entry(name, path)
-        m = HASH_RE.match(name)
+        m = HASH_NAME.match(name)
         if m:
             e.hash_name = (m.group(1), m.group(2) == "r", int(m.group(3)))
         try:

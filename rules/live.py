@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 from cflint.api import Location, Rule, RuleMeta
+from cflint.live.maillog import NOT_PROBLEMS
 
 REF = "reference sendmail-tls.md"
 NOT_OFFERED = ("sendmail leaves STARTTLS out of its EHLO reply when its TLS set-up failed "
@@ -399,11 +400,11 @@ class LogReportsTlsFailure(Rule):
         seen: set[tuple] = set()
         refused: set[tuple] = set()     # (pid, side) that refused a cert or key file
         for ev in model.events:
-            if ev["kind"] in ("session", "init", "ruleset", "handshake"):
+            if ev["kind"] in NOT_PROBLEMS:
                 continue
             path = ev.get("path")
-            role = model.file_role(path) if path else None
-            option = model.file_option(path) if path else None
+            ref = model.tls_file(path) if path else None
+            role, option = (ref.config.role, ref.option) if ref else (None, None)
             at = (ev["pid"], ev.get("side"))
             if ev["kind"] == "mismatch" and at in refused:
                 continue    # the consequence of the refusal just logged: nothing loaded

@@ -164,10 +164,3 @@ class Listener:
         for c in self._held:
             c.close()
         self.sock.close()
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -686,11 +686,10 @@ def explain_log(lines: list[str], out_dir: Path, config: Path | None = None) -> 
 
 def log_problems(lines: list[str]) -> list[str]:
     """The lines that report a TLS problem (not a session, init or routine line)."""
-    from cflint.live.maillog import read_events
+    from cflint.live.maillog import NOT_PROBLEMS, read_events
 
     events, _ = read_events(lines)
-    return [e["text"] for e in events if e["kind"] not in ("session", "init", "ruleset",
-                                                           "handshake")]
+    return [e["text"] for e in events if e["kind"] not in NOT_PROBLEMS]
 
 
 def save_maillog(suite: str, scenarios: dict[str, tuple[int, list[str], set[str]]],

@@ -103,6 +103,15 @@ def key_bytes(key, form: str = "pkcs8") -> bytes:
     raise ValueError(f"unknown key form {form!r}")
 
 
+def cert_sha256(pem_file: Path) -> str:
+    """The SHA-256 of the (first) certificate in a PEM file, as cflint shows it (AB:CD:...)."""
+    import hashlib
+    import ssl
+
+    der = ssl.PEM_cert_to_DER_cert(Path(pem_file).read_text())
+    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
 def cert_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 

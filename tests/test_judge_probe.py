@@ -154,14 +154,6 @@ def _codes(d: Daemon) -> set[str]:
     return {f["code"] for f in d.probe["findings"]}
 
 
-def _disk_sha256(path: Path) -> str:
-    import hashlib
-    import ssl
-
-    der = ssl.PEM_cert_to_DER_cert(path.read_text())
-    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
-
-
 def test_every_daemon_answered(daemons):
     assert len(daemons) == len(NAMES)
     for d in daemons.values():
@@ -174,7 +166,7 @@ def test_good(daemons):
     d = daemons["good"]
     r = _result(d)
     assert r["starttls_offered"] is True and r["tls"]["protocol"].startswith("TLSv1")
-    assert r["certificate"]["sha256"] == _disk_sha256(d.tls / "server.crt")
+    assert r["certificate"]["sha256"] == pki.cert_sha256(d.tls / "server.crt")
     # verified against the configured CACertFile/CACertPath, by the real clock
     still_valid = dt.datetime.now(dt.timezone.utc) < pki.VALID_TO
     assert r["verify"]["result"] == ("ok" if still_valid else "fail"), r["verify"]
@@ -209,7 +201,7 @@ def test_replaced_certificate_is_stale(daemons):
     r = _result(d)
     assert r["starttls_offered"] is True
     served = r["certificate"]["sha256"]
-    assert served != _disk_sha256(d.tls / "server.crt")
+    assert served != pki.cert_sha256(d.tls / "server.crt")
     codes = _codes(d)
     assert "CF703" in codes and "CF702" not in codes and "CF701" not in codes, codes
     [f] = [f for f in d.probe["findings"] if f["code"] == "CF703"]

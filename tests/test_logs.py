@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cflint.cli import main
-from cflint.live.maillog import VERIFY_MEANINGS, read_events, verify_summary
+from cflint.live.maillog import NOT_PROBLEMS, VERIFY_MEANINGS, read_events, verify_summary
 
 FIXTURES = Path(__file__).parent / "fixtures" / "maillog"
 SUITES = ("pki", "safety", "msp", "probe")
@@ -57,8 +57,7 @@ def test_each_saved_log_maps_to_the_static_rule(suite, name, lines, meta, tmp_pa
     rc, doc = logs(tmp_path, *argv)
     assert rc == 0
     found = [f for f in doc["findings"] if f["code"] == "CF705"]
-    problems = [e for e in doc["logs"]["events"]
-                if e["kind"] not in ("session", "init", "ruleset", "handshake")]
+    problems = [e for e in doc["logs"]["events"] if e["kind"] not in NOT_PROBLEMS]
     assert bool(found) == bool(problems), (problems, found)
     for f in found:
         assert f["evidence"]["explained_by"] in meta["static_codes"], (f, meta)

@@ -3,7 +3,6 @@ error, the certificate facts, verification, a client certificate, SMTPS, replays
 saved results. The real sendmail daemon judges the verdicts in test_judge_probe.py."""
 from __future__ import annotations
 
-import hashlib
 import json
 import ssl
 from pathlib import Path
@@ -12,7 +11,8 @@ import pytest
 
 import pki_fixtures as pki
 from cflint.cli import main
-from fake_smtp import FakeSMTP, Listener, Script, free_port
+from fake_smtp import FakeSMTP, Listener, Script
+from judge_harness import free_port
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +28,6 @@ def probe(tmp_path, *argv) -> tuple[int, dict]:
     return rc, json.loads(out.read_text())
 
 
-def sha256_of(pem_file: Path) -> str:
-    der = ssl.PEM_cert_to_DER_cert(pem_file.read_text())
-    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
-
-
 def test_starttls_offered_and_certificate_reported(tls, tmp_path):
     with FakeSMTP(Script(cert=str(tls / "server.crt"), key=str(tls / "server.key"))) as srv:
         rc, doc = probe(tmp_path, f"127.0.0.1:{srv.port}")
@@ -43,7 +38,7 @@ def test_starttls_offered_and_certificate_reported(tls, tmp_path):
     assert r["starttls_reply"].startswith("220")
     assert r["tls"]["protocol"].startswith("TLSv1") and r["tls"]["cipher"]
     c = r["certificate"]
-    assert c["sha256"] == sha256_of(tls / "server.crt")
+    assert c["sha256"] == pki.cert_sha256(tls / "server.crt")
     assert f"CN={pki.HOST}" in c["subject"] and "CN=cflint test CA" in c["issuer"]
     assert c["not_after"] == pki.VALID_TO.strftime("%Y-%m-%dT%H:%M:%SZ")
     assert r["verify"]["result"] == "not-checked"
@@ -63,7 +58,7 @@ def test_verify_ok_and_fail(tls, tmp_path):
     r = doc["probe"]["results"][0]
     assert rc == 1
     assert r["verify"]["result"] == "fail" and "issuer" in r["verify"]["message"]
-    assert r["certificate"]["sha256"] == sha256_of(tls / "server.crt")
+    assert r["certificate"]["sha256"] == pki.cert_sha256(tls / "server.crt")
     assert [f["code"] for f in doc["findings"]] == ["CF704"]
     assert "does not verify" in doc["findings"][0]["message"]
 
@@ -155,7 +150,7 @@ def test_smtps(tls, tmp_path):
         rc, doc = probe(tmp_path, f"smtps://127.0.0.1:{srv.port}")
     r = doc["probe"]["results"][0]
     assert rc == 0 and r["smtps"] and r["tls"]
-    assert r["certificate"]["sha256"] == sha256_of(tls / "server.crt")
+    assert r["certificate"]["sha256"] == pki.cert_sha256(tls / "server.crt")
 
 
 @pytest.mark.parametrize("given,expect", [
@@ -184,7 +179,7 @@ def test_text_output(tls, tmp_path, capsys):
     out = capsys.readouterr().out
     assert rc == 0
     assert "STARTTLS: offered" in out and "verify: ok" in out
-    assert sha256_of(tls / "server.crt") in out
+    assert pki.cert_sha256(tls / "server.crt") in out
 
 
 def test_sarif_output_carries_observations(tls, tmp_path):

@@ -183,8 +183,7 @@ def run_live(code: str | None, fx: Path, tmp_path: Path, fmt: str = "json") -> d
     """A fixture of a probe or logs rule: probe.json (results of 'cflint probe', replayed
     with --from-json; "@SHA256:NAME@" is the SHA-256 of the scenario's file NAME) or
     mail.log, with the scenario's configuration (--config) when it has one."""
-    import hashlib
-    import ssl
+    import pki_fixtures
 
     argv: list[str] = []
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -194,10 +193,8 @@ def run_live(code: str | None, fx: Path, tmp_path: Path, fmt: str = "json") -> d
     if (fx / "probe.json").exists():
         text = (fx / "probe.json").read_text()
         for name in set(re.findall(r"@SHA256:([\w.]+)@", text)):
-            pem = (tmp_path / "root" / "etc" / "mail" / "tls" / name).read_text()
-            der = ssl.PEM_cert_to_DER_cert(pem)
-            text = text.replace(f"@SHA256:{name}@", ":".join(
-                f"{b:02X}" for b in hashlib.sha256(der).digest()))
+            text = text.replace(f"@SHA256:{name}@", pki_fixtures.cert_sha256(
+                tmp_path / "root" / "etc" / "mail" / "tls" / name))
         saved = tmp_path / "probe.json"
         saved.write_text(text)
         argv = ["probe", "--from-json", str(saved), *argv]

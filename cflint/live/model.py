@@ -53,23 +53,14 @@ class LiveModel:
         return [f for f in self.static_findings
                 if set(f.impacts) & set(PREDICTING) and f.location.path not in msp]
 
-    def file_role(self, path: str) -> str | None:
-        """'mta' or 'msp': which config names this TLS file (None: neither, or no config)."""
+    def tls_file(self, path: str):
+        """The TlsRef of the config that names this file (its role: ref.config.role, 'mta'
+        or 'msp'; ref.option), or None: no config names it, or no config was given."""
         inst = self.installation
         if inst is None:
             return None
         norm = os.path.normpath(path)
-        for ref in inst.tls_files():
-            if os.path.normpath(ref.path) == norm:
-                return ref.config.role
-        return None
-
-    def file_option(self, path: str) -> str | None:
-        inst = self.installation
-        if inst is None:
-            return None
-        norm = os.path.normpath(path)
-        return next((ref.option for ref in inst.tls_files()
+        return next((ref for ref in inst.tls_files()
                      if os.path.normpath(ref.path) == norm), None)
 
     def server_certificates(self) -> list[tuple[object, object]]:

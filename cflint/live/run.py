@@ -42,10 +42,10 @@ def ca_data(installation) -> tuple[str | None, str]:
     can find there), and a description; (None, why) when there are none."""
     if installation is None or installation.mta is None:
         return None, "no configuration"
-    import re
     import ssl
 
     from ..pki.load import pem_blocks
+    from ..pki.subject_hash import HASH_NAME
 
     mta = installation.mta
     pems: list[str] = []
@@ -61,7 +61,7 @@ def ca_data(installation) -> tuple[str | None, str]:
             except (OSError, AttributeError):
                 entries = []
             paths = [os.path.join(value, e) for e in sorted(entries)
-                     if re.fullmatch(r"[0-9a-f]{8}\.\d+", e)]
+                     if (m := HASH_NAME.match(e)) and not m.group(2)]   # no CRLs
         for p in paths:
             f = installation.file(p)
             if f.is_regular and f.data and b"-----BEGIN" in f.data:

@@ -218,12 +218,12 @@ def probe(target: Target, *, timeout: float = 10.0, helo: str | None = None,
                                f"): {_ssl_text(e)}") from None
     try:
         if verify_ctx is None:
-            _session(p, timeout, _context(client, verify=False), record=True)
+            _session(p, timeout, _context(client, verify=False))
             p.verify = {"checked": False, "result": "not-checked",
                         "message": "no CA given (--ca-file, --ca-path or --config)"}
         else:
             try:
-                _session(p, timeout, verify_ctx, record=True)
+                _session(p, timeout, verify_ctx)
                 if p.tls is not None:
                     p.verify = {"checked": True, "result": "ok",
                                 "message": "the certificate chains to a given CA"}
@@ -232,7 +232,7 @@ def probe(target: Target, *, timeout: float = 10.0, helo: str | None = None,
                             "code": e.code}
                 # the details of a certificate that does not verify: a second session
                 # that accepts it, as an MTA does (sendmail never aborts on {verify})
-                _session(p, timeout, _context(client, verify=False), record=True)
+                _session(p, timeout, _context(client, verify=False))
     except ProbeError as e:
         p.error = {"step": e.step, "message": e.message}
     p.elapsed_ms = int((time.monotonic() - t0) * 1000)
@@ -291,7 +291,7 @@ def _ssl_text(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
-def _session(p: Probe, timeout: float, ctx: ssl.SSLContext, record: bool) -> None:
+def _session(p: Probe, timeout: float, ctx: ssl.SSLContext) -> None:
     t = p.target
     try:
         sock = socket.create_connection((t.host, t.port), timeout=timeout)
@@ -338,7 +338,6 @@ def _session(p: Probe, timeout: float, ctx: ssl.SSLContext, record: bool) -> Non
         step = "handshake"
         tls_sock = _handshake(p, ctx, sock, timeout)
         conn = _Conn(tls_sock, timeout)
-        conn.buf = b""
         step = "ehlo-after-tls"
         try:   # a new EHLO, then QUIT, as a client would; a server may hang up here
             conn.send(f"EHLO {p.helo}")
@@ -403,20 +402,16 @@ def _handshake(p: Probe, ctx: ssl.SSLContext, sock: socket.socket, timeout: floa
 def certificate_summary(der: bytes) -> dict:
     """The facts of a presented certificate (public data only)."""
     import base64
+    import hashlib
 
-    from ..pki.load import PemBlock, _cert_info
+    from ..pki.load import PemBlock, _cert_info, _hex_colon
 
     info = _cert_info(PemBlock("CERTIFICATE", 1, (), der))
     pem = ("-----BEGIN CERTIFICATE-----\n" +
            "\n".join(re.findall(".{1,64}", base64.b64encode(der).decode("ascii"))) +
            "\n-----END CERTIFICATE-----\n")
     if info is None:
-        return {"sha256": _sha256(der), "decodable": False, "pem": pem}
+        return {"sha256": _hex_colon(hashlib.sha256(der).digest()), "decodable": False,
+                "pem": pem}
     return {**info.evidence(), "dns_names": list(info.dns_names), "decodable": True,
             "self_signed": info.self_signed, "pem": pem}
-
-
-def _sha256(der: bytes) -> str:
-    import hashlib
-
-    return ":".join(f"{x:02X}" for x in hashlib.sha256(der).digest())

@@ -30,6 +30,7 @@ Nothing here imports ``cryptography``.  See ``shared/reference/openssl-subject-h
 from __future__ import annotations
 
 import hashlib
+import re
 
 __all__ = [
     "SubjectHashError",
@@ -55,6 +56,11 @@ _sha1 = hashlib.sha1
 _md5 = hashlib.md5
 
 X509_NAME_MAX = 1024 * 1024       # OpenSSL never reads more than this for one Name
+
+# the name of an entry of a hashed CA directory: <hash>.<n> (a certificate) or
+# <hash>.r<n> (a CRL), as c_rehash / openssl rehash make and X509_LOOKUP_hash_dir reads
+HASH_NAME = re.compile(r"^([0-9a-f]{8})\.(r?)(\d+)$")
+
 _STRING_NEST_MAX = 5              # ASN1_MAX_STRING_NEST: nesting of constructed strings
 _INT_MAX = 0x7FFFFFFF
 _LONG_MAX = 0x7FFFFFFFFFFFFFFF
