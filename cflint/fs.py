@@ -14,6 +14,8 @@ import os
 import posixpath
 import stat as stat_mod
 
+from .pathwalk import resolve
+
 DEFAULT_READ_LIMIT = 16 * 1024 * 1024
 # tar archives the CLI reads as host snapshots (cflint.tarfs), recognised by name
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2")
@@ -112,60 +114,22 @@ class LiveFS(ViewQueries):
 class RootFS(LiveFS):
     """A tree re-based under ``root``: ``/etc/mail/x`` means ``<root>/etc/mail/x``."""
 
-    MAX_LINKS = 40
-
     def __init__(self, root: str):
         self.root = os.path.realpath(root)
 
+    def _lookup(self, canon: str) -> tuple[bool, str | None]:
+        host = os.path.join(self.root, canon.lstrip("/"))
+        st = os.lstat(host)
+        if stat_mod.S_ISLNK(st.st_mode):
+            return False, os.readlink(host)
+        return stat_mod.S_ISDIR(st.st_mode), None
+
     def _resolve(self, path: str, follow_last: bool) -> str:
-        """Resolve ``path`` (absolute, inside the re-based tree) to a host path, following
-        links inside the root. Raises EscapeError for a link leaving it."""
-        if not path.startswith("/"):
-            path = "/" + path
-        parts = [p for p in path.split("/") if p]
-        resolved: list[str] = []
-        hops = 0
-        i = 0
-        while i < len(parts):
-            part = parts[i]
-            i += 1
-            if part == ".":
-                continue
-            if part == "..":
-                if not resolved:
-                    raise EscapeError(f"{path}: '..' leaves the root {self.root}")
-                resolved.pop()
-                continue
-            host = os.path.join(self.root, *resolved, part)
-            last = i == len(parts)
-            try:
-                st = os.lstat(host)
-            except OSError:
-                resolved.append(part)
-                continue
-            if stat_mod.S_ISLNK(st.st_mode) and (follow_last or not last):
-                hops += 1
-                if hops > self.MAX_LINKS:
-                    raise FsError(40, "Too many levels of symbolic links", path)
-                target = os.readlink(host)
-                if target.startswith("/"):
-                    # absolute links are read inside the re-based tree, like the
-                    # host would see them once deployed
-                    resolved = []
-                    parts = [p for p in target.split("/") if p] + parts[i:]
-                else:
-                    parts = [p for p in target.split("/") if p] + parts[i:]
-                    # relative to the link's directory
-                    depth = 0
-                    for p in target.split("/"):
-                        if p == "..":
-                            depth += 1
-                    if depth > len(resolved):
-                        raise EscapeError(f"{path}: link {host} -> {target} leaves the root")
-                i = 0
-                continue
-            resolved.append(part)
-        return os.path.join(self.root, *resolved)
+        """``path`` (absolute, inside the re-based tree) as a host path, links followed
+        inside the root (cflint.pathwalk); EscapeError for a link leaving it."""
+        canon = resolve(path, self._lookup, follow_last, lambda via: EscapeError(
+            f"{path}: {via} leaves the root {self.root}"))
+        return os.path.join(self.root, canon.lstrip("/"))
 
     def host_path(self, path: str) -> str:
         return self._resolve(path, follow_last=True)

@@ -53,6 +53,7 @@ from .fs import ARCHIVE_SUFFIXES  # noqa: F401  (the one list lives in the light
 from .fs import (DEFAULT_READ_LIMIT, EscapeError, FsError, NotRegularError, TooLargeError,
                  ViewQueries)
 from .fs import is_archive as _fs_is_archive
+from .pathwalk import resolve
 
 #: members indexed at most; a bigger archive is refused (FsError)
 MAX_MEMBERS = 500_000
@@ -205,8 +206,6 @@ _UNSUPPORTED = ((b"\x28\xb5\x2f\xfd", "zstd"), (b"LZIP", "lzip"), (b"\x1f\x9d", 
 
 class TarFS(ViewQueries):
     """A tar archive as a read-only tree (see the module documentation)."""
-
-    MAX_LINKS = 40
 
     is_archive = staticmethod(is_archive)
 
@@ -436,55 +435,22 @@ class TarFS(ViewQueries):
         return e
 
     def _walk(self, path: str, follow_last: bool) -> tuple[str, _Entry]:
-        """Resolve ``path`` inside the archive; return its canonical path and what it is
-        (hard links followed, the last symbolic link followed if ``follow_last``)."""
+        """Resolve ``path`` inside the archive (cflint.pathwalk); return its canonical path
+        and what it is (hard links followed, the last symbolic link followed if
+        ``follow_last``)."""
         path = os.fspath(path)
-        if not path.startswith("/"):
-            path = "/" + path
-        parts = [p for p in path.split("/") if p]
-        if path.endswith("/") and parts:
-            parts.append(".")  # a trailing slash: the name must be a directory
-        resolved: list[str] = []
-        hops = 0
-        via = None  # the last link followed, for the message
-        i = 0
-        while i < len(parts):
-            part = parts[i]
-            i += 1
-            if part == ".":
-                continue
-            if part == "..":
-                if not resolved:
-                    why = f"link {via[0]} -> {via[1]!r}" if via else "'..'"
-                    raise self._escape(path, why)
-                resolved.pop()
-                continue
-            cand = "/" + "/".join(resolved + [part])
+
+        def lookup(cand: str) -> tuple[bool, str | None]:
             entry = self._index.get(cand)
             if entry is None:
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
             base = self._base(path, entry)
-            last = i == len(parts)
-            if base.kind == stat_mod.S_IFLNK and (follow_last or not last):
-                hops += 1
-                if hops > self.MAX_LINKS:
-                    raise FsError(errno.ELOOP, "Too many levels of symbolic links", path)
-                target = base.info.linkname
-                if not target:
-                    raise FileNotFoundError(errno.ENOENT, "empty symbolic link", path)
-                via = (cand, target)
-                if target.startswith("/"):
-                    resolved = []  # absolute links are read inside the archive
-                rest = [p for p in target.split("/") if p]
-                if target.endswith("/") and rest:
-                    rest.append(".")
-                parts = rest + parts[i:]
-                i = 0
-                continue
-            if not last and base.kind != stat_mod.S_IFDIR:
-                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
-            resolved.append(part)
-        canon = "/" + "/".join(resolved)
+            if base.kind == stat_mod.S_IFLNK:
+                return False, base.info.linkname
+            return base.kind == stat_mod.S_IFDIR, None
+
+        canon = resolve(path, lookup, follow_last,
+                        lambda via: self._escape(path, via or "'..'"))
         return canon, self._base(path, self._index[canon])
 
     def _stat(self, e: _Entry) -> TarStat:

@@ -40,9 +40,14 @@ def test_relative_escape_is_refused_and_reported(tmp_path):
 
 
 def test_dotdot_in_path_cannot_leave_the_root(tmp_path):
-    fs = RootFS(str(tree(tmp_path)))
-    with pytest.raises(EscapeError):
-        fs.host_path("/../../etc/passwd")
+    """'/..' is '/', as on the host: the walk stays at the top of the re-based tree."""
+    root = tree(tmp_path)
+    (root / "etc" / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    (tmp_path / "etc").mkdir()
+    (tmp_path / "etc" / "passwd").write_text("outside\n")
+    fs = RootFS(str(root))
+    assert fs.host_path("/../../etc/passwd") == str(root / "etc" / "passwd")
+    assert fs.read("/../etc/mail/../passwd").startswith(b"root:")
 
 
 def test_link_loop_is_an_error_not_a_hang(tmp_path):
@@ -67,3 +72,23 @@ def test_read_refuses_non_regular_and_large(tmp_path):
 def test_views_cannot_write():
     for cls in (LiveFS, RootFS):
         assert not any(hasattr(cls, name) for name in ("write", "open", "unlink", "mkdir"))
+
+
+def test_walk_is_the_kernels(tmp_path):
+    """'..' after a link is the parent of its target; every component but the last must
+    exist and be a directory; a trailing slash wants a directory; '//' and '.' are nothing."""
+    root = tree(tmp_path)
+    (root / "srv" / "certs").mkdir(parents=True)
+    (root / "srv" / "x.pem").write_text("x")
+    os.symlink("/srv/certs", root / "etc" / "mail" / "certs")
+    fs = RootFS(str(root))
+    assert fs.host_path("/etc/mail/certs/../x.pem") == str(root / "srv" / "x.pem")
+    assert fs.read("/etc//mail/./real.cf") == CF.encode()
+    for path, err in (("/missing/../etc/mail/real.cf", FileNotFoundError),
+                      ("/etc/mail/real.cf/../real.cf", NotADirectoryError),
+                      ("/etc/mail/real.cf/", NotADirectoryError)):
+        with pytest.raises(err):
+            fs.stat(path)
+        with pytest.raises(err):
+            os.stat(str(root) + path)  # the host says the same of the same walk
+    assert fs.lstat("/etc/mail/certs/").st_ino == os.stat(root / "srv" / "certs").st_ino

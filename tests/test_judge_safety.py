@@ -200,6 +200,26 @@ def _crl_0666(c: Ctx) -> None:
     c.opts["CRLFile"] = str(p)
 
 
+def _key_path(spelling: str, mode: int = 0o600, open_dir: bool = False):
+    """ServerKeyFile spelt another way ({d} the scenario directory): sendmail lstat()s
+    each prefix of the string as written ("/a/../b" walks "/a" first)."""
+    def m(c: Ctx) -> None:
+        c.chmod("ServerKeyFile", mode)
+        if open_dir:
+            c.mkdir("open", 0o777)
+        c.opts["ServerKeyFile"] = spelling.format(d=c.d)
+    return m
+
+
+def _dotdot_after_dir_symlink(c: Ctx) -> None:
+    """ServerKeyFile=<sc>/link/../server.key, link -> keys/inner: the kernel takes '..'
+    after the link to keys/, where the key is (a lexical clean-up would look in <sc>/)."""
+    inner = c.mkdir("keys/inner")
+    shutil.move(c.f("ServerKeyFile"), inner.parent / "server.key")
+    os.symlink("keys/inner", c.d / "link")
+    c.opts["ServerKeyFile"] = str(c.d / "link" / ".." / "server.key")
+
+
 DBS = "DontBlameSendmail"
 GRKF = ((DBS, "GroupReadableKeyFile"),)
 G, W = "Group readable file", "World readable file"
@@ -292,6 +312,16 @@ CASES = [
       note="ServerKeyFile=<sc>/link/server.key, link -> open/real, open is 0777"),
     C("key-hard-link", _hard_link, True,
       note="a second name keys/server.key.hard: root never checks hard links"),
+    # ---- the path as written: '.', '..', repeated and trailing slashes
+    C("key-path-dotdot-0600", _key_path("{d}/tls/../tls/server.key"), True),
+    C("key-path-dotdot-0640", _key_path("{d}/tls/../tls/server.key", 0o640), False, G,
+      codes=("CF501",)),
+    C("key-path-dot-slashes-0640", _key_path("{d}//tls/./server.key", 0o640), False, G,
+      codes=("CF501",)),
+    C("key-path-dotdot-through-open", _key_path("{d}/open/../tls/server.key",
+                                                open_dir=True), False, WWD,
+      codes=("CF504",), note="'open' (0777) is on the path as written"),
+    C("key-path-dotdot-after-dir-symlink", _dotdot_after_dir_symlink, True),
     # ---- files that are not required (logged only)
     C("dh-0666", _dh_0666, True, codes=("CF503",),
       note="DHParameters file 0666: sendmail falls back to its default group"),

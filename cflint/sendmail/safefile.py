@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import os
-import posixpath
 import stat as st
 from dataclasses import dataclass, field
 
@@ -72,25 +71,46 @@ def _errtext(e: OSError) -> str:
     return e.strerror or os.strerror(e.errno or errno.EIO)
 
 
+def dir_prefixes(directory: str) -> list[str]:
+    """The names safedirpath() lstat()s for ``directory``, literally: "/", then the string
+    up to each later slash, then the whole (not normalised: "/a//b" gives "/a" and "/a/",
+    "/a/../b" gives "/a" and "/a/../b"), less those ending in "/." or "/.." (its "already
+    checked" heuristic; the kernel still walks them in the next name)."""
+    s = directory or "/"
+    out, p = [], 0
+    while p < len(s):
+        j = s.find("/", p)
+        if j == 0:
+            out.append("/")
+        else:
+            out.append(s if j < 0 else s[:j])
+            if j < 0:
+                break
+        p = j + 1
+    return [x for x in out if x[x.rfind("/"):] not in ("/.", "/..")]
+
+
+def _link_target(comp: str, target: str) -> str:
+    """A link's target as safedirpath() builds it: relative ones joined to the link's
+    directory as text, never normalised (the kernel resolves the '..' in it)."""
+    return target if target.startswith("/") else comp[:comp.rfind("/")] + "/" + target
+
+
 def dircheck(fs, directory: str, flags: Flags, strict: bool, depth: int = 0) -> Unsafe | None:
     """safedirpath(): each component from / down to ``directory``; symlinked components are
     checked along their whole target path. Returns the first failure (strict), or None."""
     if depth > MAX_LINK_DEPTH:
         return Unsafe("Too many levels of symbolic links", "dir-error", directory)
-    parts = [p for p in directory.split("/") if p and p not in (".", "..")]
-    prefixes = ["/"] + ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
-    for comp in prefixes:
+    for comp in dir_prefixes(directory):
         try:
             s = fs.lstat(comp)
         except OSError as e:
             return Unsafe(_errtext(e), "dir-error", comp)
         if st.S_ISLNK(s.st_mode):
             try:
-                target = fs.readlink(comp)
+                target = _link_target(comp, fs.readlink(comp))
             except OSError as e:
                 return Unsafe(_errtext(e), "dir-error", comp)
-            if not target.startswith("/"):
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(comp), target))
             bad = dircheck(fs, target, flags, strict, depth + 1)
             if bad is not None:
                 return Unsafe(bad.reason, bad.kind, bad.path, bad.mode, bad.uid, bad.gid,
@@ -189,10 +209,7 @@ def link_target_dir_writable(fs, path: str, flags: Flags) -> str | None:
             return None
         if not st.S_ISLNK(ls.st_mode):
             return None if current == path else _writable_dir(fs, current, flags)
-        target = fs.readlink(current)
-        if not target.startswith("/"):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(current), target))
-        current = target
+        current = _link_target(current, fs.readlink(current))
         seen += 1
         bad = _writable_dir(fs, current, flags)
         if bad:
