@@ -729,31 +729,44 @@ class Installation:
 
     def permissions_skipped(self, path: str) -> str | None:
         """Why the mode and owner rules are skipped for ``path`` (None: they apply):
-        --check-permissions never, or the file lies in a git work tree, which records
-        neither owners nor modes."""
+        --check-permissions never, or git tracks the file (cflint.gitindex: git records
+        neither owners nor modes). Untracked and ignored files in a work tree, a tar
+        archive, and a deployed /etc kept by etckeeper are checked."""
         mode = self.settings.check_permissions
         if mode == "always":
             return None
         if mode == "never":
             return NEVER
-        top = self._git_top(path)
-        return ("the files are in a git checkout, which records neither owners nor modes"
-                if top else None)
-
-    def _git_top(self, path: str) -> str | None:
         from .fs import RootFS
 
         if type(self.fs) is LiveFS:
-            host = os.path.abspath(path)
+            host, root = os.path.realpath(path), None
         elif isinstance(self.fs, RootFS):
+            root = self.fs.root
             try:
                 host = self.fs.host_path(path)
             except OSError:
-                return None
+                host = self.fs.describe(path)
         else:
             return None  # an archive: its modes and owners are recorded
-        d = os.path.dirname(host)
-        return self.memo(("git", d), lambda: _find_git(d))
+        return self.memo(("git", host), lambda: self._git_tracked(host, root))
+
+    def _git_tracked(self, host: str, root: str | None) -> str | None:
+        from . import gitindex
+
+        top = gitindex.work_tree(os.path.dirname(host))
+        if top is None:
+            return None
+        if root is None:
+            in_tree = top
+        else:
+            rel = os.path.relpath(top, root)
+            in_tree = None if rel.startswith("..") else os.path.normpath("/" + rel)
+        if gitindex.is_etckeeper(top, in_tree):
+            return None
+        index = self.memo(("git-index", top), lambda: gitindex.tracked(top))
+        name = os.fsencode(os.path.relpath(host, top)).replace(os.sep.encode(), b"/")
+        return GIT_TRACKED if name in index else None
 
 
 def split_user(value: str) -> tuple[str, str | None]:
@@ -765,16 +778,8 @@ def split_user(value: str) -> tuple[str, str | None]:
 
 ORDINARY_UID = 4242  # an ordinary user who owns none of the files
 NEVER = "--check-permissions never"
-
-
-def _find_git(d: str) -> str | None:
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
+GIT_TRACKED = ("git tracks these files, and git records neither owners nor modes: the "
+               "modes of a checkout say nothing about the deployed files")
 
 
 def _file_kind(mode: int) -> str:

@@ -30,7 +30,7 @@ def is_key(ref) -> bool:
 
 
 def checked_refs(model):
-    """The TLS files whose modes and owners mean something here (not in a git checkout,
+    """The TLS files whose modes and owners mean something here (not tracked by git,
     not --check-permissions never)."""
     return [r for r in model.tls_files() if r.option in FILE_OPTIONS and
             model.permissions_skipped(r.path) is None]
@@ -385,32 +385,39 @@ class KeyOutsideSafeDirectory(Rule):
 class PermissionsNotChecked(Rule):
     meta = RuleMeta(
         code="CF011", name="permissions-not-checked", level="note", impacts=("hygiene",),
-        summary="Mode and ownership rules skipped (the files are in a git checkout)",
+        summary="Mode and ownership rules skipped for files git tracks",
         rationale=(
-            "git records neither owners nor most mode bits, so the modes a checkout has say "
-            "nothing about the deployed files: rather than false findings, cflint skips the "
-            "mode and owner rules and says so once. --check-permissions always checks anyway "
-            "(for a deployed tree that happens to be a git work tree, as etckeeper makes)."),
+            "git records neither owners nor most mode bits, so the modes of a file git "
+            "checked out say nothing about the deployed file: rather than false findings, "
+            "cflint skips the mode and owner rules for exactly the files the work tree's "
+            "index lists, and says so once, naming them. Files git does not track (new, "
+            "untracked or ignored: keys generated in place) have real modes and are "
+            "checked, and so is a deployed /etc that etckeeper keeps in git (.etckeeper at "
+            "the work-tree root, or /etc itself). --check-permissions always checks every "
+            "file; never checks none, without this note."),
         fix="Lint the deployed files (on the host, --root, or a tar archive) or pass "
             "--check-permissions always.",
-        references=("git-scm: git records only the executable bit",),
-        bad_example="cflint check ./mail   # a git checkout",
+        references=("git-scm: git records only the executable bit",
+                    "git-scm: index-format (the index lists the tracked files)"),
+        bad_example="cflint check ./mail   # server.key committed to the repository",
         good_example="cflint check /etc/mail",
         suppressible=False,
     )
 
     def check(self, model):
-        skipped = {}
+        skipped: dict[str, list] = {}
         for ref in model.tls_files():
             if ref.option not in FILE_OPTIONS:
                 continue
             why = model.permissions_skipped(ref.path)
             if why and why != NEVER:  # asked for: no note
-                skipped.setdefault(why, ref)
-        for why, ref in skipped.items():
+                skipped.setdefault(why, []).append(ref)
+        for why, refs in skipped.items():
+            names = ", ".join(dict.fromkeys(r.path for r in refs))
+            ref = refs[0]
             yield self.finding(
                 Location(ref.config.path, ref.line, ref.column),
-                f"mode and ownership rules (CF5xx, CF6xx) were skipped: {why}.",
+                f"mode and ownership rules (CF5xx, CF6xx) were skipped for {names}: {why}.",
                 fix="Lint the deployed files, or pass --check-permissions always.",
                 anchor=f"CF011:{why}")
 

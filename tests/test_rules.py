@@ -1,6 +1,7 @@
 """Per-rule fixtures (tests/rules/<CODE>/bad_* and good_*) and the meta-test that every
 registered rule is documented, has both kinds of fixture, and matches RULES.md."""
 import json
+import os
 import re
 from pathlib import Path
 
@@ -34,12 +35,17 @@ GIDS = {"root": 0, "smmta": 121, "smmsp": 122, "mail": 8, "nogroup": 65534, "ssl
 def apply_modes(root: Path, spec: str) -> None:
     """'path mode [owner:group]' lines (paths relative to the tree; owners by the tree's
     names), 'path -> target' for a symbolic link, 'path mkdir', 'cp src dst', 'rmglob
-    pattern', 'suffix pattern N', 'renameglob pattern new', 'concat dst src...'."""
+    pattern', 'suffix pattern N', 'renameglob pattern new', 'concat dst src...',
+    'path touch [text]',
+    'git dir [file...]' (a git work tree at dir tracking the files, all if none named)."""
     import os
 
     for line in spec.splitlines():
         parts = line.split()
         if not parts or parts[0].startswith("#"):
+            continue
+        if parts[0] == "git":
+            git_track(root / parts[1], parts[2:] or ["."])
             continue
         path = root / parts[0]
         if parts[1] == "->":
@@ -50,6 +56,9 @@ def apply_modes(root: Path, spec: str) -> None:
             continue
         if parts[1] == "mkdir":
             path.mkdir(parents=True, exist_ok=True)
+            continue
+        if parts[1] == "touch":  # 'path touch [text...]'
+            path.write_text(" ".join(parts[2:]) + "\n" if parts[2:] else "")
             continue
         if parts[0] == "cp":
             import shutil
@@ -75,6 +84,15 @@ def apply_modes(root: Path, spec: str) -> None:
         if len(parts) > 2:
             user, group = parts[2].split(":")
             os.chown(path, IDS[user][0], GIDS[group], follow_symlinks=False)
+
+
+def git_track(top: Path, names: list[str]) -> None:
+    """A git work tree at ``top`` whose index lists ``names`` (real git, as a user has)."""
+    import subprocess
+
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    subprocess.run(["git", "init", "-q", str(top)], check=True, env=env)
+    subprocess.run(["git", "-C", str(top), "add", "-f", "--", *names], check=True, env=env)
 
 
 def build_scenario(fx: Path, tmp_path: Path):
