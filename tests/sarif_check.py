@@ -1,16 +1,12 @@
-"""SARIF validation for tests: the SARIF 2.1.0 schema (read in place from the shared
-directory) plus the GitHub code-scanning ingestion rules the schema does not express
-(linter-conventions §3.7, §3.9).
-
-The shared directory is ``<clone>/../shared`` (CI lays ``shared/`` beside the clone);
-the environment variable ``CFLINT_SHARED`` overrides it.
+"""SARIF validation for tests: the SARIF 2.1.0 schema (vendored in ``tests/schemas``, see
+its README for where it came from) plus the GitHub code-scanning ingestion rules the schema
+does not express (linter-conventions §3.7, §3.9).
 """
 from __future__ import annotations
 
 import functools
 import importlib.util
 import json
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,15 +23,8 @@ MAX_DESCRIPTION = 1024
 MAX_RULE_NAME = 255
 
 
-def shared_dir() -> Path:
-    env = os.environ.get("CFLINT_SHARED")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "shared"
-
-
 def schema_path() -> Path:
-    return shared_dir() / "schemas" / "sarif-2.1.0.json"
+    return Path(__file__).resolve().parent / "schemas" / "sarif-2.1.0.json"
 
 
 @functools.lru_cache(maxsize=None)

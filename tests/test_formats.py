@@ -518,13 +518,13 @@ def test_check_github_catches_ingestion_errors():
     check_github(good)
 
 
-def test_shared_dir_override(monkeypatch, tmp_path):
+def test_vendored_schema_is_sarif_2_1_0():
+    """The suite validates against its own copy of the schema (nothing outside the repo)."""
     import sarif_check
 
-    default = sarif_check.schema_path()
-    assert default == Path(sarif_check.__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-2.1.0.json"
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "sarif-2.1.0.json").write_bytes(default.read_bytes())
-    monkeypatch.setenv("CFLINT_SHARED", str(tmp_path))
-    assert sarif_check.schema_path() == tmp_path / "schemas" / "sarif-2.1.0.json"
+    path = sarif_check.schema_path()
+    assert path.parent == Path(__file__).resolve().parent / "schemas"
+    schema = json.loads(path.read_text())
+    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
+    assert schema["properties"]["version"]["enum"] == ["2.1.0"]
     validate_sarif(json.loads(sarif.render(report([finding()]))))

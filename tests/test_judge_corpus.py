@@ -61,11 +61,13 @@ def lint_cache(tmp_path_factory):
     return get
 
 
+@sj.corpus
 def test_manifest_lists_cf_files(corpus_dir):
     assert CF_FILES, "MANIFEST.tsv lists no kind=cf file"
     assert set(CF_FILES) <= set(ALL_FILES), set(CF_FILES) - set(ALL_FILES)
 
 
+@sj.corpus
 @pytest.mark.parametrize("name", CF_FILES)
 def test_cflint_agrees_with_sendmail(name, corpus_dir, sendmail, lint_cache):
     path = corpus_dir / name
@@ -80,6 +82,7 @@ def test_cflint_agrees_with_sendmail(name, corpus_dir, sendmail, lint_cache):
         f"\n  {verdict.describe()}\n  {result.describe(set())}"
 
 
+@sj.corpus
 @pytest.mark.parametrize("name", ALL_FILES)
 def test_cflint_never_crashes(name, corpus_dir, lint_cache):
     result = lint_cache(corpus_dir / name)

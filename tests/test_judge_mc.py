@@ -15,7 +15,7 @@ import pytest
 from cflint.cf.parser import parse as parse_cf
 from cflint.cf.parser import option_key
 from cflint.mc.adapter import mc_to_cf
-from sendmail_judge import corpus_mcs, read_live, unavailable
+from sendmail_judge import corpus, corpus_mcs, read_live, unavailable
 
 CF_DIR = Path("/usr/share/sendmail/cf")
 
@@ -151,6 +151,7 @@ def test_milter_options_only_with_a_filter(tmp_path):
 
 
 
+@corpus
 @pytest.mark.parametrize("mc", corpus_mcs(), ids=lambda p: p.name)
 def test_corpus_mc_cf001_only_where_m4_agrees(mc, tmp_path):
     """Every corpus .mc lints without a crash, and a CF001 on it is one m4 (with the

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cflint.mc.m4eval import M4, M4Limit, reader
-from sendmail_judge import corpus_mcs, read_live, unavailable
+from sendmail_judge import corpus, corpus_mcs, read_live, unavailable
 
 CF_DIR = Path("/usr/share/sendmail/cf")
 
@@ -103,6 +103,7 @@ def test_whole_cf_matches_m4(mc, tmp_path):
     assert ours(text, cwd, mc.name) == want
 
 
+@corpus
 @pytest.mark.parametrize("mc", corpus_mcs(), ids=lambda p: p.name)
 def test_corpus_mc_matches_m4(mc, tmp_path):
     """Every corpus .mc, its cf.m4 include pointed at the installed sendmail-cf (the

@@ -10,7 +10,6 @@ stubbed, so none of sendmail-cf's macro files is loaded and nothing is run.
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -19,20 +18,20 @@ from pathlib import Path
 import pytest
 
 from cflint.mc.parser import McCall, McDocument, parse
-from sendmail_judge import unavailable
+from sendmail_judge import corpus, corpus_files, unavailable
 
-
-def _shared() -> Path:
-    env = os.environ.get("CFLINT_SHARED")
-    return Path(env).resolve() if env else Path(__file__).resolve().parents[2] / "shared"
-
-
-CORPUS = _shared() / "corpus" / "files"
+CORPUS = corpus_files()
 _CORPUS_MC = sorted(p for p in CORPUS.glob("*") if p.is_file() and (
     ".mc" in p.name or p.name.endswith((".m4", ".m4.in")))) if CORPUS.is_dir() else []
 _HOST_MC = [Path("/etc/mail/sendmail.mc"), Path("/etc/mail/submit.mc")] + sorted(
     Path("/usr/share/sendmail/cf/cf").glob("*.mc"))
 ALL_MC = _CORPUS_MC + [p for p in _HOST_MC if p.is_file()]
+
+
+def mc_params(paths: list[Path]) -> list:
+    """``paths`` as parameters, the corpus ones marked as such."""
+    return [pytest.param(p, id=p.name, marks=corpus if p.is_relative_to(CORPUS) else ())
+            for p in paths]
 
 
 def _read(path: Path) -> str:
@@ -501,7 +500,7 @@ def test_tables_are_cached(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- corpus
 
 
-@pytest.mark.parametrize("path", ALL_MC, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", mc_params(ALL_MC))
 def test_corpus_file_parses(path):
     doc = parse(_read(path), str(path))
     assert isinstance(doc, McDocument)
@@ -510,6 +509,7 @@ def test_corpus_file_parses(path):
         doc.expand(d.stored)
 
 
+@corpus
 def test_corpus_is_there():
     if not CORPUS.is_dir():
         unavailable(f"no corpus at {CORPUS} (set CFLINT_SHARED)")
@@ -517,6 +517,7 @@ def test_corpus_is_there():
 
 
 # Hand-checked against the files (and against m4's output).
+@corpus
 def test_corpus_expectations_freebsd_certdir():
     path = CORPUS / "dch__do__etc__mail__freebsd.mc"
     if not path.is_file():
@@ -528,6 +529,7 @@ def test_corpus_expectations_freebsd_certdir():
     assert doc.expand(doc.macros["confCACERT_PATH"]) == "/etc/mail/certs"
 
 
+@corpus
 def test_corpus_expectations_comments_before_cf_m4():
     path = CORPUS / "andk__pause__etc__mail__sendmail.mc"
     if not path.is_file():
@@ -538,6 +540,7 @@ def test_corpus_expectations_comments_before_cf_m4():
     assert doc.local_config[1].lines[0] == (54, "Cwpause.perl.org")
 
 
+@corpus
 def test_corpus_expectations_local_config_cipherlist():
     path = CORPUS / "timb-machine__Ansible__tasks__roles__build_mail_secondary_role__files__" \
                     "sendmail.mc"
@@ -549,6 +552,7 @@ def test_corpus_expectations_local_config_cipherlist():
     assert lines[2][0] == 136 and lines[2][1].startswith("O CipherList=EDH+CAMELLIA")
 
 
+@corpus
 def test_corpus_expectations_unbalanced_quote_value():
     # define(`confMAX_DAEMON_CHILDREN', '50'): m4 stores '50' (apostrophes are text)
     path = CORPUS / "RafaelOstertag__ansible__roles__freebsd__mailserver-smarthost__files__" \
@@ -650,7 +654,7 @@ def needs_m4():
 
 
 @pytest.mark.usefixtures("needs_m4")
-@pytest.mark.parametrize("path", ALL_MC, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", mc_params(ALL_MC))
 def test_defines_equal_what_m4_sees(path, tmp_path):
     doc = parse(_read(path), str(path))
     events = m4_defines(path, doc.m4_comments, tmp_path)
@@ -662,8 +666,8 @@ def test_defines_equal_what_m4_sees(path, tmp_path):
 
 
 @pytest.mark.usefixtures("needs_m4")
-@pytest.mark.parametrize("path", [p for p in ALL_MC if "LOCAL_CONFIG" in _read(p)],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path",
+                         mc_params([p for p in ALL_MC if "LOCAL_CONFIG" in _read(p)]))
 def test_local_config_equals_what_m4_writes(path, tmp_path):
     doc = parse(_read(path), str(path))
     out, _err = _m4(path, _LC_PREFIX, _LC_SUFFIX, doc.m4_comments, tmp_path)
