@@ -16,6 +16,8 @@ import os
 import sys
 from dataclasses import asdict
 
+from .escape import escape, escape_tree
+
 FORMAT = "cflint-audit"
 VERSION = 1
 OFF_IMPACTS = ("starttls-off", "daemon-fails")
@@ -172,7 +174,8 @@ class _Progress:
 
 
 def document(hosts: list[dict], now=None) -> dict:
-    hosts = sorted(hosts, key=lambda h: h["host"])
+    # every text quoted from the snapshots (and their names) escaped once, here
+    hosts = escape_tree(sorted(hosts, key=lambda h: h["host"]))
     now = now or dt.datetime.now(dt.timezone.utc)
     return {
         "format": FORMAT, "version": VERSION,
@@ -296,7 +299,7 @@ def load(path: str) -> dict:
         doc = json.load(fh)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f"{path}: not a cflint audit JSON document")
-    return doc
+    return escape_tree(doc)
 
 
 def settings_dict(settings) -> dict:
@@ -329,7 +332,7 @@ def attach_live(doc: dict, paths: list[str], hosts: dict[str, str] | None = None
         except (OSError, ValueError, KeyError, TypeError) as e:
             raise ValueError(f"--live {p}: not a 'cflint probe' or 'cflint logs' JSON output "
                              f"({getattr(e, 'strerror', None) or e})") from None
-        name = hosts.get(os.path.normpath(p)) or section.get("host") or host_name(p)
+        name = escape(hosts.get(os.path.normpath(p)) or section.get("host") or host_name(p))
         h = by_name.get(name)
         if h is None:
             h = by_name[name] = _host(name, None, [], [])
@@ -349,6 +352,6 @@ def attach_live(doc: dict, paths: list[str], hosts: dict[str, str] | None = None
         h.update(_host(name, old["input"], old["findings"] + list(data.get("findings") or []),
                        old["certificates"], starttls=old["starttls"], inputs=old["inputs"],
                        error=old["error"]))
-    doc["hosts"].sort(key=lambda x: x["host"])
+    doc["hosts"] = escape_tree(sorted(doc["hosts"], key=lambda x: x["host"]))
     doc["summary"] = summary(doc["hosts"])
     return doc

@@ -4,9 +4,12 @@ Nothing here does I/O. A formatter is a pure function of a :class:`Report`.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Mapping
+
+from .escape import escape, escape_tree
 
 LEVELS = ("note", "warning", "error")
 LEVEL_RANK = {"none": 0, "note": 1, "warning": 2, "error": 3}
@@ -34,6 +37,11 @@ class Location:
     end_column: int | None = None
     note: str | None = None  # what this place is, for related locations
 
+    def escaped(self) -> "Location":
+        """This place with its path and note escaped for output (:mod:`cflint.escape`)."""
+        return dataclasses.replace(self, path=escape(self.path),
+                                   note=None if self.note is None else escape(self.note))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -51,8 +59,20 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        key = f"{self.code}|{self.location.path}|{self.anchor}"
-        return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        # of the escaped path and anchor: the same before and after escaped()
+        key = f"{self.code}|{escape(self.location.path)}|{escape(self.anchor)}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def escaped(self) -> "Finding":
+        """This finding with every text quoted from the linted files escaped (the message,
+        paths, notes, anchor, evidence; the message and the fix keep their lines, which
+        each format folds or encodes): what a Report holds."""
+        return dataclasses.replace(
+            self, message=escape(self.message, keep_newlines=True),
+            location=self.location.escaped(),
+            fix=None if self.fix is None else escape(self.fix, keep_newlines=True),
+            anchor=escape(self.anchor), related=tuple(r.escaped() for r in self.related),
+            evidence=tuple((escape(k), escape_tree(v)) for k, v in self.evidence))
 
     def sort_key(self):
         loc = self.location
@@ -125,8 +145,23 @@ class Report:
     observations: Mapping[str, object] | None = None
     preamble: str = ""
 
+    def __setattr__(self, name, value):
+        # The one choke point: every text a formatter can print passes cflint.escape as it
+        # enters the Report (when built, and when a field is replaced later).
+        escaper = _ESCAPE_FIELD.get(name)
+        object.__setattr__(self, name, escaper(value) if escaper else value)
+
     def counts(self) -> dict[str, int]:
         out = {lvl: 0 for lvl in LEVELS}
         for f in self.findings:
             out[f.level] = out.get(f.level, 0) + 1
         return out
+
+
+_ESCAPE_FIELD = {
+    "findings": lambda fs: [f.escaped() for f in fs],
+    "inputs": lambda ps: [escape(p) for p in ps],
+    "notifications": lambda ns: [escape(n) for n in ns],
+    "observations": escape_tree,
+    "preamble": lambda text: escape(text, keep_newlines=True),
+}

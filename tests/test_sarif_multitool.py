@@ -90,3 +90,46 @@ def test_an_audit_sarif_passes_the_multitool(tmp_path):
           "-f", "sarif", "-o", str(out)])
     problems = validate(out, tmp_path)
     assert [p for p in problems if p[0] == "error"] == [], problems
+
+
+def _dot_segments(doc: dict) -> list[str]:
+    uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+            for run in doc["runs"] for res in run["results"]
+            for loc in res["locations"] + res.get("relatedLocations", [])]
+    assert uris
+    return [u for u in uris if {".", ".."} & set(u.split("://", 1)[-1].split("/"))]
+
+
+def test_dot_segments_and_hostile_bytes_pass_the_multitool(tmp_path, monkeypatch):
+    """A config named through '..' whose key path has '..', '.' and bytes that are not
+    UTF-8 or are terminal controls: URIs normalised (SARIF1002), text escaped, messages
+    keep the path as written; an audit of a host named through '..' too."""
+    from cflint.cli import main
+
+    mail = tmp_path / "repo" / "mail"
+    mail.mkdir(parents=True)
+    (mail / "sendmail.cf").write_bytes(
+        b"V10/Berkeley\nO ServerKeyFile=/srv/mail/../mail/certs/k\x1b[2J\xff.pem\n"
+        b"O ServerCertFile=/srv/mail/./certs/c.pem\n"
+        b"Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
+    monkeypatch.chdir(tmp_path / "repo")
+    assert main(["check", "mail/../mail/sendmail.cf", "--format", "sarif", "-o", "out.sarif"]) == 1
+    doc = json.loads(Path("out.sarif").read_text(encoding="utf-8"))
+    assert _dot_segments(doc) == []
+    key = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "CF204")
+    assert "/srv/mail/../mail/certs/k\\x1b[2J\\xff.pem" in key["message"]["text"]
+    assert key["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "file:///srv/mail/certs/k%5Cx1b%5B2J%5Cxff.pem"
+    problems = validate(Path("out.sarif"), tmp_path)
+    assert [p for p in problems if p[0] == "error"] == [], problems
+
+    host = tmp_path / "snap" / "mx1" / "etc" / "mail"
+    host.mkdir(parents=True)
+    (host / "sendmail.cf").write_bytes((mail / "sendmail.cf").read_bytes())
+    out = tmp_path / "audit.sarif"
+    main(["audit", str(tmp_path / "snap" / ".." / "snap" / "mx1"), "-q", "-f", "sarif",
+          "-o", str(out)])
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert _dot_segments(doc) == []
+    problems = validate(out, tmp_path)
+    assert [p for p in problems if p[0] == "error"] == [], problems

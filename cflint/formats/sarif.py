@@ -8,8 +8,10 @@ findings (or ``report.root``, for ``originalUriBaseIds``) carry them.
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote
 
 import attr
@@ -89,15 +91,24 @@ def clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
 _URI = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
-def artifact_location(path: str) -> om.ArtifactLocation:
-    """Relative paths → percent-encoded POSIX URI under %SRCROOT%; absolute → file:// URI."""
+def artifact_location(path: str, root: str | None = None) -> om.ArtifactLocation:
+    """Relative paths → percent-encoded POSIX URI under %SRCROOT%; absolute → file:// URI.
+
+    No URI holds a ``.`` or ``..`` segment (SARIF1002; the message keeps the path as
+    written): the path is normalised lexically, as URI resolution does, the member of an
+    archive (``a.tar!/etc/../x``) within the archive, and a relative path that leaves
+    ``root`` (the working directory) becomes an absolute file:// URI."""
     if _URI.match(path):  # a probed server (smtp://host:port)
         return om.ArtifactLocation(uri=path)
-    p = Path(path)
-    if p.is_absolute():
-        return om.ArtifactLocation(uri=p.as_uri())
-    posix = PurePosixPath(path).as_posix()  # also drops "./" and doubled slashes
-    return om.ArtifactLocation(uri=quote(posix, safe="/"), uri_base_id=SRCROOT)
+    path, bang, member = path.partition("!/")
+    path = re.sub("^//+", "/", posixpath.normpath(path))  # also drops "./" and "//"
+    if bang:
+        path += "!" + posixpath.normpath("/" + member.lstrip("/"))
+    if path in (".", "..") or path.startswith("../"):
+        path = posixpath.normpath(posixpath.join(root or os.getcwd(), path))
+    if path.startswith("/"):
+        return om.ArtifactLocation(uri=Path(path).as_uri())
+    return om.ArtifactLocation(uri=quote(path, safe="/"), uri_base_id=SRCROOT)
 
 
 def _region(loc: Location, *, primary: bool) -> om.Region | None:
@@ -112,8 +123,9 @@ def _region(loc: Location, *, primary: bool) -> om.Region | None:
     return region
 
 
-def _physical(loc: Location, *, primary: bool) -> om.PhysicalLocation:
-    return om.PhysicalLocation(artifact_location=artifact_location(loc.path), region=_region(loc, primary=primary))
+def _physical(loc: Location, *, primary: bool, root: str | None = None) -> om.PhysicalLocation:
+    return om.PhysicalLocation(artifact_location=artifact_location(loc.path, root),
+                               region=_region(loc, primary=primary))
 
 
 def _bag(tags=None, **extras) -> om.PropertyBag:
@@ -155,13 +167,13 @@ def reporting_descriptor(rule: RuleMeta) -> om.ReportingDescriptor:
     )
 
 
-def result(f: Finding, rule_index: int) -> om.Result:
+def result(f: Finding, rule_index: int, root: str | None = None) -> om.Result:
     related = None
     if f.related:
         related = [
             om.Location(
                 id=i,
-                physical_location=_physical(loc, primary=False),
+                physical_location=_physical(loc, primary=False, root=root),
                 message=om.Message(text=loc.note) if loc.note else None,
             )
             for i, loc in enumerate(f.related, start=1)
@@ -172,7 +184,8 @@ def result(f: Finding, rule_index: int) -> om.Result:
         rule_index=rule_index,
         level=f.level,
         message=om.Message(text=f.message),
-        locations=[om.Location(physical_location=_physical(f.location, primary=True))],
+        locations=[om.Location(physical_location=_physical(f.location, primary=True,
+                                                           root=root))],
         related_locations=related,
         partial_fingerprints={"primaryLocationLineHash": fp, "cflint/v1": fp},
         properties=_bag(
@@ -206,7 +219,7 @@ def build(report: Report, category: str | None = None, information_uri: str = IN
         automation_details=om.RunAutomationDetails(id=_automation_id(category)),
         column_kind="unicodeCodePoints",
         invocations=[invocation],
-        results=[result(f, index[f.code]) for f in report.findings],
+        results=[result(f, index[f.code], report.root) for f in report.findings],
     )
     if report.observations:  # what cflint probe / logs observed, beside the results
         run.properties = _bag(observations=dict(report.observations))

@@ -11,6 +11,7 @@ import os
 import sys
 
 from .. import __version__
+from ..escape import escape, escape_tree
 from ..findings import LEVEL_RANK, Report
 
 
@@ -35,11 +36,10 @@ def run(args) -> int:
     failed: list[str] = []
     if args.command == "probe":
         observations = _probe(args, inst)
-        failed = [f"{r['target']}: {r['error']['message']}" for r in observations
+        failed = [escape(f"{r['target']}: {r['error']['message']}") for r in observations
                   if r.get("error") and r["error"]["step"] not in ("handshake",)]
         host = args.host_name or (observations[0]["host"] if observations else "")
         section = {"kind": "probe", "host": host, "results": observations}
-        preamble = rep.probe_text(observations)
         sources = [r["uri"] for r in observations]
     else:
         from .maillog import TALLIED, LogError, VerifyTally, iter_events, new_stats, open_lines
@@ -59,12 +59,17 @@ def run(args) -> int:
         host = args.host_name or next(iter(stats["hosts"]), "")
         section = {"kind": "logs", "host": host, "files": list(args.files), "stats": stats,
                    "verify": summary, "events": observations}
-        preamble = rep.logs_text(summary, stats)
         sources = list(args.files)
     found, _static, metas = judge(eng, args.command, observations, inst, select, ignore,
                                   now=args.now, sources=sources)
     if inst is not None:
         section["config"] = args.config
+    # judged as observed; shown escaped (cflint.escape), the text too
+    section = escape_tree(section)
+    preamble = rep.probe_text(section["results"]) if args.command == "probe" else \
+        rep.logs_text(section["verify"], section["stats"])
+    if args.format == "sarif" and args.command == "probe":
+        section = {**section, "results": rep.public(section["results"])}
     report = Report(findings=found, rules=metas, inputs=sources, tool_version=__version__,
                     root=os.getcwd(), settings={"fail_on": args.fail_on},
                     observations=section, preamble=preamble,
@@ -74,9 +79,6 @@ def run(args) -> int:
         from ..formats.json import render
     elif args.format == "sarif":
         from ..formats.sarif import render
-
-        if args.command == "probe":
-            report.observations = {**section, "results": rep.public(section["results"])}
     else:
         from ..formats.text import render
     color = (args.format == "text" and not args.output and sys.stdout.isatty()
