@@ -111,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--max-lifetime-days", type=_nonneg, metavar="N",
                    help="longest certificate validity before CF310 (default 398)")
     c.add_argument("--check-permissions", choices=["auto", "always", "never"],
-                   help="mode and owner rules: auto skips them for files in a git checkout "
-                        "(default), always, never")
+                   help="mode and owner rules: auto (default) skips them for files git tracks "
+                        "(untracked, ignored and etckeeper-kept files are checked), "
+                        "always, never")
     c.add_argument("--max-ca-certs", type=_nonneg, metavar="N",
                    help="most certificates in the server's CACertFile before CF408 (100)")
     c.add_argument("--max-file-size", type=_nonneg, metavar="BYTES",
@@ -289,6 +290,16 @@ def discover(paths: list[str], root: str | None):
         fs = _archive(root) if is_archive(root) else RootFS(root)
         if isinstance(fs, _Broken):
             return [fs.group()]
+        if not paths and isinstance(fs, RootFS) and not _is_entry(fs, "/etc/mail") and \
+                any(_is_entry(fs, "/" + vcs) for vcs in VCS_DIRS):
+            # the top of a repository of configs (pre-commit's cflint-tree), not a host's
+            # file system (a snapshot without /etc/mail stays an error, for audit as well)
+            found = _walk_configs(fs, root)
+            if not found:
+                print(f"cflint: no /etc/mail and no sendmail/submit .cf or .mc file in the "
+                      f"repository {root}: nothing to check", file=sys.stderr)
+                return []
+            return _groups(fs, found, root)
         return _groups(fs, paths or ["/etc/mail"], root)
     out = []
     plain = []
@@ -356,6 +367,58 @@ def _find_in_archive(fs, given: str):
         if found:
             return (fs, found.get("mta"), found.get("msp"), display)
     raise UsageError(f"{given}: no sendmail.cf or submit.cf in the archive")
+
+
+# the cflint hook's files: regex, on one name (templates such as sendmail.mc.j2 and backups
+# such as sendmail.cf.orig or sendmail.cf~ do not match)
+CONFIG_NAME = r"(sendmail|submit)[^/]*\.(cf|mc)"
+VCS_DIRS = (".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul")
+SKIP_DIRS = frozenset({*VCS_DIRS, "CVS", "node_modules", ".tox", ".nox", ".venv", "venv",
+                       "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache",
+                       ".eggs", ".direnv", ".terraform", ".idea", ".vscode"})
+WALK_DEPTH, WALK_ENTRIES = 16, 200_000
+
+
+def _walk_configs(fs, root: str) -> list[str]:
+    """The sendmail/submit .cf and .mc files of a repository with no /etc/mail (one that
+    keeps its configs at the top, under mail/, ansible/files/HOST/...), as paths in the
+    view: sorted, through the view only, links to directories not followed, VCS and tool
+    directories (and virtualenvs) skipped, at most WALK_DEPTH levels deep. A tree with more
+    than WALK_ENTRIES entries is a usage error: naming the directories is then the way."""
+    import re
+    import stat
+
+    match = re.compile(CONFIG_NAME).fullmatch
+    found: list[str] = []
+    seen = 0
+    todo = [("/", 0)]
+    while todo:
+        d, depth = todo.pop()
+        try:
+            names = fs.listdir(d)
+        except OSError:
+            continue  # unreadable: nothing of the repository to lint there
+        if "pyvenv.cfg" in names and d != "/":
+            continue  # a virtualenv, whatever its name
+        seen += len(names)
+        if seen > WALK_ENTRIES:
+            raise UsageError(f"{root}: no /etc/mail, and more than {WALK_ENTRIES} entries "
+                             "to search for sendmail/submit .cf/.mc files; name the "
+                             "configuration directories (args: [mail/, ...])")
+        sub = []
+        for name in names:
+            p = os.path.join(d, name)
+            try:
+                st = fs.lstat(p)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if name not in SKIP_DIRS and depth < WALK_DEPTH:
+                    sub.append((p, depth + 1))
+            elif match(name) and not fs.is_dir(p):
+                found.append(p)  # a link is read through the view: never out of the root
+        todo.extend(sub)
+    return sorted(found)
 
 
 def _groups(fs, paths: list[str], root: str | None):

@@ -1,9 +1,12 @@
 """The pre-commit hooks for real: a git repository whose pre-commit hook runs
 ``pre-commit try-repo`` against this checkout refuses a commit of a bad configuration
-with cflint's message and lets a good one through; the whole-tree hook likewise."""
+with cflint's message and lets a good one through; the whole-tree hook likewise, on a
+tree laid out as a host's (etc/mail) and on repositories that keep their configs at the
+top, or under mail/ and ansible/files/HOST/ (two installations)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -91,3 +94,56 @@ def test_whole_tree_hook(tmp_path, precommit_home):
     out = r.stdout + r.stderr
     assert r.returncode != 0 and "CF002" in out, out
     assert "notes" not in _git(repo, "log", "--oneline").stdout
+
+
+def _put(repo: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    _git(repo, "add", ".")
+
+
+def test_whole_tree_hook_configs_at_the_top(tmp_path, precommit_home):
+    repo, env = _repo(tmp_path, "cflint-tree", precommit_home)
+    _put(repo, {"sendmail.cf": GOOD, "submit.cf": BAD, "README": "mail configs\n",
+                "sendmail.mc.j2": "{{ garbage\n"})  # a template: not linted
+    r = _commit(repo, env, "bad")
+    out = r.stdout + r.stderr
+    assert r.returncode != 0, out
+    assert re.search(r"(?m)^submit\.cf:2:3: CF002 error unknown option name 'LogLevl'", out), out
+    assert "no such file" not in out and "in 2 files" in out, out
+    _put(repo, {"submit.cf": GOOD})
+    r = _commit(repo, env, "good")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+MC = ("divert(-1)\ndivert(0)dnl\nOSTYPE(`debian')dnl\ndefine(`confLOG_LEVEL', `9')dnl\n"
+      "MAILER(`local')dnl\nMAILER(`smtp')dnl\n")
+SUBMIT_MC = ("divert(-1)\ndivert(0)dnl\nOSTYPE(`debian')dnl\ndefine(`confLOG_LEVLE', `9')dnl\n"
+             "FEATURE(`msp', `[127.0.0.1]')dnl\n")
+
+
+def test_whole_tree_hook_two_installations(tmp_path, precommit_home):
+    repo, env = _repo(tmp_path, "cflint-tree", precommit_home)
+    _put(repo, {"mail/sendmail.mc": MC, "mail/sendmail.cf": GOOD,  # one .cf with its .mc
+                "mail/submit.mc": SUBMIT_MC,
+                "ansible/files/mx1/sendmail.cf": GOOD, "ansible/files/mx1/submit.cf": BAD})
+    r = _commit(repo, env, "bad")
+    out = r.stdout + r.stderr
+    assert r.returncode != 0, out
+    assert re.search(r"(?m)^ansible/files/mx1/submit\.cf:2:3: CF002 ", out), out
+    assert re.search(r"(?m)^mail/submit\.mc:4:9: CF006 .*confLOG_LEVLE", out), out
+    assert "in 4 files" in out, out  # sendmail.cf and sendmail.mc: one input
+    _put(repo, {"mail/submit.mc": SUBMIT_MC.replace("LEVLE", "LEVEL"),
+                "ansible/files/mx1/submit.cf": GOOD})
+    r = _commit(repo, env, "good")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "good" in _git(repo, "log", "--oneline").stdout
+
+
+def test_whole_tree_hook_without_configs(tmp_path, precommit_home):
+    repo, env = _repo(tmp_path, "cflint-tree", precommit_home)
+    _put(repo, {"README": "no mail configuration here\n"})
+    r = _commit(repo, env, "docs")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "docs" in _git(repo, "log", "--oneline").stdout
