@@ -680,6 +680,54 @@ def _cafile_large(d: Path) -> dict[str, str]:
 _LIST.append(_s("cafile-large", _cafile_large, ("CF408",),
                 note="CACertFile with 101 CA certificates"))
 
+
+def _reissue(cert: x509.Certificate, signer_key, drop: tuple = (),
+             add: tuple = ()) -> x509.Certificate:
+    """``cert`` signed again (SHA-256) by ``signer_key``, without its extensions of the
+    types ``drop`` and with the extension values ``add`` (non-critical)."""
+    b = (x509.CertificateBuilder().subject_name(cert.subject).issuer_name(cert.issuer)
+         .public_key(cert.public_key()).serial_number(cert.serial_number)
+         .not_valid_before(cert.not_valid_before_utc)
+         .not_valid_after(cert.not_valid_after_utc))
+    for e in cert.extensions:
+        if not isinstance(e.value, drop):
+            b = b.add_extension(e.value, e.critical)
+    for value in add:
+        b = b.add_extension(value, critical=False)
+    return b.sign(signer_key, hashes.SHA256())
+
+
+def _twin_cas(twin: Callable[[Issuer], x509.Certificate] | None = None,
+              cert: Callable[[], x509.Certificate] | None = None):
+    """certs/ with the CA (ca.crt, <hash>.1) and a second CA with its subject and another
+    key (ca-2025.crt, <hash>.0: tried first), numbered as openssl rehash numbers them (by
+    file name); ``twin`` alters the second CA, ``cert`` gives the server certificate."""
+    def build(d: Path) -> dict[str, str]:
+        other = _ca("ca-2025")
+        t = other.cert if twin is None else twin(other)
+        return _layout(d, cert=None if cert is None else cert_pem(cert()),
+                       ca_dir=[("ca-2025.crt", cert_pem(t)), ("ca.crt", cert_pem(_ca().cert))])
+    return build
+
+
+_LIST += [
+    # same-subject CAs in CACertPath (CF404): OpenSSL picks the issuer by key identifiers
+    _s("capath-twins", _twin_cas(),
+       note="certs/ holds two CAs with one subject and distinct subjectKeyIdentifiers; the "
+            "certificates carry authorityKeyIdentifier: OpenSSL tells them apart"),
+    _s("capath-twin-no-skid", _twin_cas(lambda o: _reissue(
+        o.cert, o.key, drop=(x509.SubjectKeyIdentifier,))), ("CF404",),
+       note="capath-twins, the second CA (ca-2025.crt, <hash>.0) without "
+            "subjectKeyIdentifier"),
+    _s("capath-twin-equal-skid", _twin_cas(lambda o: _reissue(
+        o.cert, o.key, drop=(x509.SubjectKeyIdentifier,), add=(_ski(_ca().key),))),
+       ("CF404",),
+       note="capath-twins, the second CA with the CA's subjectKeyIdentifier (another key)"),
+    _s("capath-twin-leaf-no-akid", _twin_cas(cert=lambda: _reissue(
+        _server_cert(), _ca().key, drop=(x509.AuthorityKeyIdentifier,))), ("CF404",),
+       note="capath-twins, the server certificate without authorityKeyIdentifier"),
+]
+
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in _LIST}
 
 

@@ -2,7 +2,9 @@
 
 * the links cflint says must exist are the links `openssl rehash` creates;
 * `openssl verify -CApath DIR -no-CAfile leaf.pem` succeeds exactly when cflint reports no
-  CF401-CF404 for the leaf's CA.
+  CF401-CF404 for the leaf's CA;
+* of two CAs with one subject (``<hash>.0`` and ``.1``), a leaf of each verifies exactly when
+  cflint reports no CF404 for the pair (OpenSSL picks the issuer by key identifiers).
 """
 from __future__ import annotations
 
@@ -39,12 +41,19 @@ def _name(cn, extra=()):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn), *extra])
 
 
-def make_ca(cn, extra=()):
-    key = ec.generate_private_key(ec.SECP256R1())
+def make_ca(cn, extra=(), key=None, skid=None, days=3650):
+    """A self-signed CA; ``skid``: None (no subjectKeyIdentifier), "key" (from its key) or
+    the identifier's bytes."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
     name = _name(cn, extra)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+    b = x509.CertificateBuilder()
+    if skid is not None:
+        b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key())
+                            if skid == "key" else x509.SubjectKeyIdentifier(skid),
+                            critical=False)
+    cert = (b.subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(START).not_valid_after(START + dt.timedelta(days=3650))
+            .not_valid_before(START).not_valid_after(START + dt.timedelta(days=days))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True,
                                          crl_sign=True, content_commitment=False,
@@ -55,9 +64,19 @@ def make_ca(cn, extra=()):
     return key, cert
 
 
-def make_leaf(ca_key, ca_cert, cn="mail.example.test"):
+def make_leaf(ca_key, ca_cert, cn="mail.example.test", akid=False):
+    """A leaf; ``akid``: with an authorityKeyIdentifier (the issuer's key's)."""
     key = ec.generate_private_key(ec.SECP256R1())
-    return (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(ca_cert.subject)
+    b = x509.CertificateBuilder()
+    if akid:  # as openssl's authorityKeyIdentifier=keyid: the issuer's SKID, else its key's
+        try:
+            b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value),
+                critical=False)
+        except x509.ExtensionNotFound:
+            b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                ca_key.public_key()), critical=False)
+    return (b.subject_name(_name(cn)).issuer_name(ca_cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(START).not_valid_after(START + dt.timedelta(days=365))
             .sign(ca_key, hashes.SHA256()))
@@ -73,12 +92,13 @@ def ossl_hash(openssl, path: Path, old=False) -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
-def lint_capath(tmp: Path, capath: Path) -> list[dict]:
+def lint_capath(tmp: Path, capath: Path, server_cert: Path | None = None) -> list[dict]:
     cafile = tmp / "cafile.pem"
     if not cafile.exists():
         cafile.write_bytes(pem(make_ca("unrelated CA")[1]))
     cf = tmp / "sendmail.cf"
     cf.write_text(f"V10/Berkeley\nO CACertFile={cafile}\nO CACertPath={capath}\n"
+                  + (f"O ServerCertFile={server_cert}\n" if server_cert else "") +
                   "Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
     out = tmp / "out.json"
     assert main(["check", str(cf), "--format", "json", "--fail-on", "never", "-o", str(out),
@@ -161,6 +181,85 @@ def test_openssl_verify_agrees(kind, openssl, tmp_path):
     about_ca = [f for f in findings if (f["code"] == "CF401" and "ca.pem" in f["fix"])
                 or f["code"] in ("CF402", "CF404")]
     assert verified == (not about_ca), (kind, r.stdout + r.stderr, findings)
+
+
+def _verifies(openssl, capath: Path, leaf: Path) -> bool:
+    r = subprocess.run([openssl, "verify", "-no-CAfile", "-CApath", str(capath),
+                        "-attime", str(int(dt.datetime(2026, 12, 1).timestamp())), str(leaf)],
+                       capture_output=True, text=True)
+    return r.returncode == 0
+
+
+TWIN_KINDS = {  # kind: OpenSSL can tell the two CAs apart for every leaf
+    "distinct-skid": True,       # each CA its key's SKID, each leaf an AKID
+    "same-key": True,            # a renewed root with the same key: either one verifies
+    "no-skid": False,            # a.pem without SKID: the AKID of b's leaf does not rule it out
+    "equal-skid": False,         # two keys, one SKID value
+    "leaf-without-akid": False,  # distinct SKIDs, but the configured leaf has no AKID
+}
+
+
+@pytest.mark.parametrize("kind", list(TWIN_KINDS))
+def test_same_subject_cas_made_by_openssl_rehash(kind, openssl, tmp_path):
+    """Two CAs with one subject (a renewed, re-keyed or cross-signed root), linked by
+    ``openssl rehash`` (a.pem <hash>.0, b.pem <hash>.1), and a leaf of each; b's leaf is the
+    configured ServerCertFile. OpenSSL loads both and picks the issuer by key identifiers:
+    CF404 reports the pair exactly when some leaf fails ``openssl verify -CApath``."""
+    capath = tmp_path / "capath"
+    capath.mkdir()
+    key_a = ec.generate_private_key(ec.SECP256R1())
+    key_b = key_a if kind == "same-key" else ec.generate_private_key(ec.SECP256R1())
+    skid_b = (x509.SubjectKeyIdentifier.from_public_key(key_a.public_key()).digest
+              if kind == "equal-skid" else "key")
+    a = make_ca("Twin CA", key=key_a, skid=None if kind == "no-skid" else "key")[1]
+    b = make_ca("Twin CA", key=key_b, skid=skid_b, days=7300)[1]
+    (capath / "a.pem").write_bytes(pem(a))
+    (capath / "b.pem").write_bytes(pem(b))
+    subprocess.run([openssl, "rehash", str(capath)], check=True, capture_output=True)
+    h = ossl_hash(openssl, capath / "a.pem")
+    assert [os.readlink(capath / f"{h}.{n}") for n in (0, 1)] == ["a.pem", "b.pem"]
+    leaves = []
+    for name, key, ca in (("a", key_a, a), ("b", key_b, b)):
+        leaves.append(tmp_path / f"leaf-{name}.pem")
+        leaves[-1].write_bytes(pem(make_leaf(key, ca, akid=kind != "leaf-without-akid")))
+    verified = [_verifies(openssl, capath, x) for x in leaves]
+    assert verified[0]  # a is <hash>.0, the first OpenSSL tries
+    assert verified[1] == TWIN_KINDS[kind], (kind, verified)
+    findings = [f for f in lint_capath(tmp_path, capath, leaves[1]) if f["code"] in LINK_CODES]
+    if TWIN_KINDS[kind]:
+        assert findings == [], (kind, findings)
+        return
+    assert [f["code"] for f in findings] == ["CF404"], (kind, findings)
+    msg, fix = findings[0]["message"], findings[0]["fix"]
+    why = {"no-skid": "no subject key identifier", "equal-skid": "same subject key identifier",
+           "leaf-without-akid": f"{leaves[1]} has no authority key identifier"}[kind]
+    assert "same subject" in msg and why in msg, msg
+    assert f"openssl rehash {capath}" in fix, fix
+
+
+@pytest.mark.parametrize("name", ["capath-twins", "capath-twin-no-skid",
+                                  "capath-twin-equal-skid", "capath-twin-leaf-no-akid"])
+def test_same_subject_fixtures_judged_by_openssl(name, openssl, tmp_path):
+    """The CF404 rule fixtures' CA directories: their links are those openssl rehash
+    makes, and CF404 reports the twins exactly when OpenSSL fails to verify the server or
+    client certificate (both issued by the CA, <hash>.1) through them."""
+    import pki_fixtures
+
+    d = tmp_path / "tls"
+    pki_fixtures.materialize(name, d)
+    certs, redone = d / "certs", tmp_path / "rehashed"
+    redone.mkdir()
+    for f in certs.glob("*.crt"):
+        shutil.copy(f, redone / f.name)
+    subprocess.run([openssl, "rehash", str(redone)], check=True, capture_output=True)
+    links = {p.name: os.readlink(p) for p in certs.iterdir() if p.is_symlink()}
+    assert links == {p.name: os.readlink(p) for p in redone.iterdir() if p.is_symlink()}
+    assert len(links) == 2
+    verified = all(_verifies(openssl, certs, d / f) for f in ("server.crt", "client.crt"))
+    findings = [f for f in lint_capath(tmp_path, certs, d / "server.crt")
+                if f["code"] in LINK_CODES]
+    assert [f["code"] for f in findings] == ([] if verified else ["CF404"]), findings
+    assert verified == (name == "capath-twins")
 
 
 def test_cflint_hash_prints_what_openssl_prints(openssl, tmp_path, capsys):

@@ -70,6 +70,8 @@ REFERENCE: dict[str, bool | str | None] = {
     "cipher-invalid": True, "cipher-weak-asked": True, "cipher-weak-admitted": True,
     "cipher-strong": True, "suites-invalid": True, "suites-valid": True,
     "cafile-large": True,                                         # op.me: a warning only
+    "capath-twins": True, "capath-twin-no-skid": True,            # CACertPath: verify only
+    "capath-twin-equal-skid": True, "capath-twin-leaf-no-akid": True,
 }
 assert set(REFERENCE) == set(pki.SCENARIOS), "REFERENCE must list every scenario"
 

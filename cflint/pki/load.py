@@ -250,6 +250,23 @@ class CertInfo:
             return _verify_signature(self.cert, issuer.cert)
 
     @property
+    def key_ids(self) -> tuple[bytes | None, tuple[bytes | None, int | None] | None]:
+        """The subject key identifier and the authority key identifier's (keyIdentifier,
+        authorityCertSerialNumber), None where absent: what OpenSSL tells same-subject
+        issuers apart by (X509_check_akid)."""
+        from cryptography import x509
+
+        def ext(cls):
+            try:
+                return self.cert.extensions.get_extension_for_class(cls).value
+            except Exception:  # noqa: BLE001 - absent, or malformed: no identifier
+                return None
+
+        ski, aki = ext(x509.SubjectKeyIdentifier), ext(x509.AuthorityKeyIdentifier)
+        return (ski.digest if ski else None,
+                (aki.key_identifier, aki.authority_cert_serial_number) if aki else None)
+
+    @property
     def lifetime_days(self) -> float:
         return (self.not_after - self.not_before).total_seconds() / 86400
 
