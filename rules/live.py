@@ -345,7 +345,8 @@ def explain(ev: dict, role: str | None, option: str | None) -> tuple[str, ...]:
     # "engine" and "smtps-off" lines have no rule of their own: an engine is no file
     # option, and "smtps: TLS not available" follows the init failure logged before it
     return {"mismatch": ("CF202",), "dh": ("CF107",), "crl": ("CF108",),
-            "cipher": ("CF104",), "fingerprint": ("CF110",)}.get(kind, ())
+            "crl-init": ("CF108",), "cipher": ("CF104",),
+            "fingerprint": ("CF110",)}.get(kind, ())
 
 
 def _by_name(path: str) -> str:
@@ -363,9 +364,49 @@ def _by_name(path: str) -> str:
 
 
 # what leaves STARTTLS on (logged only, reference §2.4): these rules, or a file named by
-# these options; the rest refuse a TLS file
+# these options, or the second pair's load or match (not its safety); the rest refuse a
+# TLS file. A failed CRL set-up ("crl-init": X509_LOOKUP_add_dir()=failed for an empty
+# CRLPath) fails init with it.
 _LOGGED_ONLY_CODES = {"CF104", "CF107", "CF108"}
 _LOGGED_ONLY_OPTIONS = {"DHParameters", "CRLFile", "CRLPath"}
+
+
+def _logged_only(ev: dict, code: str, ref) -> bool:
+    if ev["kind"] == "crl-init":
+        return False
+    second = bool(ev.get("second")) or (ref is not None and ref.pair == 2 and
+                                         ev["kind"] in ("key-load", "cert-load"))
+    return (second or code in _LOGGED_ONLY_CODES or
+            (ref is not None and ref.option in _LOGGED_ONLY_OPTIONS))
+
+
+def _consequence(ev: dict, failed: dict) -> bool:
+    """A check_private_key line that only follows from a file of the same pair not loaded
+    in the same set-up (its own line explains it): "no certificate assigned", the key it
+    names did not load, or (no OpenSSL detail, or the second pair) a certificate was
+    refused. A true mismatch ("no private key assigned": OpenSSL drops a key that does not
+    match) stands, whatever else of that process was refused."""
+    details = " ".join(d["reason"].lower() for d in ev.get("openssl", []))
+    if "no certificate assigned" in details:
+        return True
+    if ev.get("path") in failed["keys"] or (ev.get("second") and failed["keys"]):
+        return True
+    return failed["cert"] and ("no private key assigned" not in details or
+                               bool(ev.get("second")))
+
+
+_CERT_OPTIONS = ("ServerCertFile", "ClientCertFile")
+
+
+def _refuses_cert(ev: dict, option: str | None) -> bool:
+    """The line says a certificate of a pair was not loaded."""
+    if ev["kind"] == "cert-load":
+        return True
+    if ev["kind"] == "missing":
+        return ev["option"] in _CERT_OPTIONS
+    if ev["kind"] == "unsafe":
+        return option in _CERT_OPTIONS if option else _by_name(ev["path"]) == "CF301"
+    return False
 
 
 # the exact command for a file the log names, when no static finding gives one (the MTA's
@@ -398,20 +439,22 @@ class LogReportsTlsFailure(Rule):
 
     def check(self, model):
         seen: set[tuple] = set()
-        refused: set[tuple] = set()     # (pid, side) that refused a cert or key file
+        failed: dict[tuple, dict] = {}   # (pid, side) -> what one TLS set-up did not load
         for ev in model.events:
+            at = (ev["pid"], ev.get("side"))
+            if ev["kind"] == "init":      # "init=" ends a set-up: the next one starts clean
+                failed.pop(at, None)
             if ev["kind"] in NOT_PROBLEMS:
                 continue
-            path = ev.get("path")
+            path = ev.get("path") or None
             ref = model.tls_file(path) if path else None
             role, option = (ref.config.role, ref.option) if ref else (None, None)
-            at = (ev["pid"], ev.get("side"))
-            if ev["kind"] == "mismatch" and at in refused:
-                continue    # the consequence of the refusal just logged: nothing loaded
-            if ev["kind"] in ("key-load", "cert-load") or (
-                    ev["kind"] == "unsafe" and option not in _LOGGED_ONLY_OPTIONS and
-                    _by_name(path) not in _LOGGED_ONLY_CODES):
-                refused.add(at)
+            run = failed.setdefault(at, {"keys": set(), "cert": False})
+            if ev["kind"] == "mismatch" and _consequence(ev, run):
+                continue
+            if ev["kind"] == "key-load":
+                run["keys"].add(path)
+            run["cert"] |= _refuses_cert(ev, option)
             codes = explain(ev, role, option)
             if not codes:
                 continue
@@ -421,8 +464,7 @@ class LogReportsTlsFailure(Rule):
             if key in seen:            # once per problem
                 continue
             seen.add(key)
-            logged_only = code in _LOGGED_ONLY_CODES or option in _LOGGED_ONLY_OPTIONS
-            yield self._finding(model, ev, code, statics, role, logged_only)
+            yield self._finding(model, ev, code, statics, role, _logged_only(ev, code, ref))
 
     def _finding(self, model, ev, code, statics, role, logged_only):
         meta = model.rule_metas.get(code)

@@ -721,11 +721,14 @@ def save_maillog(suite: str, scenarios: dict[str, tuple[int, list[str], set[str]
 def logs_disagree(suite: str, scenarios: dict[str, tuple[int, list[str], set[str]]],
                   out_dir: Path, others: Iterable[tuple[int | None, str]] = (),
                   config_of: Callable[[str], Path | None] = lambda name: None,
-                  meta_of: Callable[[str], dict] = lambda name: {}) -> list[str]:
+                  meta_of: Callable[[str], dict] = lambda name: {},
+                  offered_of: Callable[[str], bool | None] = lambda name: None) -> list[str]:
     """Feed each scenario's log lines to ``cflint logs`` (with the scenario's config when
     ``config_of`` gives one): a problem line must give a CF705 finding, and each CF705
-    must name a rule ``cflint check`` reports for that scenario. The disagreements, one
-    line each; the lines are saved as fixtures (save_maillog) on the way."""
+    must name a rule ``cflint check`` reports for that scenario; where ``offered_of``
+    says whether the server offered STARTTLS, a starttls-off CF705 exactly when it did
+    not. The disagreements, one line each; the lines are saved as fixtures
+    (save_maillog) on the way."""
     bad = []
     for name, (pid, texts, codes) in scenarios.items():
         lines = syslog_lines(pid, texts)
@@ -739,5 +742,10 @@ def logs_disagree(suite: str, scenarios: dict[str, tuple[int, list[str], set[str
             if code not in codes:
                 bad.append(f"{name}: the log line is explained by {code}, cflint check "
                            f"reports {sorted(codes)}: {f['message'][:300]}")
+        offered = offered_of(name)
+        off = [f["evidence"]["explained_by"] for f in found if "starttls-off" in f["impacts"]]
+        if offered is not None and problems and bool(off) == offered:
+            bad.append(f"{name}: sendmail {'offers' if offered else 'does not offer'} "
+                       f"STARTTLS, cflint logs has starttls-off findings {off}")
     save_maillog(suite, scenarios, others, meta_of)
     return bad

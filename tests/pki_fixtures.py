@@ -681,6 +681,32 @@ _LIST.append(_s("cafile-large", _cafile_large, ("CF408",),
                 note="CACertFile with 101 CA certificates"))
 
 
+def _second_pair(form: str | None) -> Callable[[Path], dict[str, str]]:
+    """A second pair ec.crt / ec.key (the EC key in ``form``; None: ec.key is named but
+    not written, and the first key belongs to another pair)."""
+    def build(d: Path) -> dict[str, str]:
+        ec_key = _key("server-ec", "p256")
+        extra = {"ec.crt": cert_pem(leaf(ec_key, _ca()))}
+        if form is not None:
+            extra["ec.key"] = key_bytes(ec_key, form)
+        keys = "server.key,ec.key"
+        return _layout(d, key=None if form else key_bytes(_key("other")), extra=extra,
+                       options={"ServerCertFile": "server.crt,ec.crt",
+                                "ServerKeyFile": keys if form else Missing(keys)})
+    return build
+
+
+# one more line each of those sendmail logs for the files (reference §2.5)
+_LIST += [
+    _s("second-pair-missing-key-mismatch", _second_pair(None), ("CF202",),
+       note="the first key belongs to another pair, and the second key ec.key is not "
+            "there: sendmail refuses ec.key, then logs the first pair's mismatch"),
+    _s("second-pair-der-key", _second_pair("der"), ("CF204",),
+       note="the second key ec.key is DER: sendmail logs it and offers STARTTLS with the "
+            "first pair"),
+]
+
+
 def _reissue(cert: x509.Certificate, signer_key, drop: tuple = (),
              add: tuple = ()) -> x509.Certificate:
     """``cert`` signed again (SHA-256) by ``signer_key``, without its extensions of the

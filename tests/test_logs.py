@@ -37,32 +37,110 @@ def scenarios(suite: str):
 ALL = [p for s in SUITES for p in scenarios(s)]
 
 
-def _submit_cf(d: Path, options: dict[str, str]) -> Path:
-    """A submit.cf naming the scenario's files (which config names a file decides the
-    rule: an MSP key is CF601/CF602, an MTA key CF501/CF505)."""
-    d.mkdir()
-    (d / "submit.cf").write_text("V10/Berkeley\n" + "".join(
-        f"O {k}={v}\n" for k, v in options.items()))
-    return d / "submit.cf"
+def _config(d: Path, meta: dict) -> Path | None:
+    """The scenario's config naming its files, when the judge saved its options: a
+    submit.cf (which config names a file decides the rule: an MSP key is CF601/CF602, an
+    MTA key CF501/CF505), or a sendmail.cf (a second pair's file is logged only)."""
+    for key, name in (("submit_options", "submit.cf"), ("options", "sendmail.cf")):
+        if key in meta:
+            d.mkdir()
+            (d / name).write_text("V10/Berkeley\n" + "".join(
+                f"O {k}={v}\n" for k, v in meta[key].items()))
+            return d / name
+    return None
+
+
+def _explain(lines: list[str], meta: dict, tmp_path: Path) -> dict:
+    """cflint logs (JSON) on a scenario's lines, with its config when saved."""
+    log = tmp_path / "mail.log"
+    log.write_text("\n".join(lines) + "\n")
+    argv = [str(log), "--fail-on", "never"]
+    cfg = _config(tmp_path / "cfg", meta)
+    if cfg is not None:
+        argv += ["--config", str(cfg)]
+    rc, doc = logs(tmp_path, *argv)
+    assert rc == 0
+    return doc
 
 
 @pytest.mark.parametrize("suite,name,lines,meta", ALL)
 def test_each_saved_log_maps_to_the_static_rule(suite, name, lines, meta, tmp_path):
     assert lines, f"no lines of pid {meta['pid']} in {suite}.log"
-    log = tmp_path / "mail.log"
-    log.write_text("\n".join(lines) + "\n")
-    argv = [str(log), "--fail-on", "never"]
-    if "submit_options" in meta:
-        argv += ["--config", str(_submit_cf(tmp_path / "cfg", meta["submit_options"]))]
-    rc, doc = logs(tmp_path, *argv)
-    assert rc == 0
+    doc = _explain(lines, meta, tmp_path)
     found = [f for f in doc["findings"] if f["code"] == "CF705"]
     problems = [e for e in doc["logs"]["events"] if e["kind"] not in NOT_PROBLEMS]
     assert bool(found) == bool(problems), (problems, found)
     for f in found:
         assert f["evidence"]["explained_by"] in meta["static_codes"], (f, meta)
-        assert f["fix"] and f["line"] >= 1 and f["path"] == str(log)
+        assert f["fix"] and f["line"] >= 1 and f["path"] == str(tmp_path / "mail.log")
         assert "PRIVATE KEY" not in f["message"]
+
+
+SERVER_OFF, CLIENT = ["starttls-off"], ["client-tls-degraded"]
+# What cflint logs says for the file errors sendmail's tls.c logs (reference §2.5), on the
+# lines the judges saved: {rule: impacts} of the CF705 findings, exactly. A
+# check_private_key line is a mismatch (CF202) unless a file of its pair was not loaded
+# (that line explains it): whatever else the process refused first.
+LOGGED = {
+    ("pki", "mismatch"): {"CF202": SERVER_OFF},
+    ("pki", "second-pair-missing-key-mismatch"): {"CF204": SERVER_OFF, "CF202": SERVER_OFF},
+    ("pki", "second-pair-mismatch"): {"CF202": ["hygiene"]},           # logged only
+    ("pki", "second-pair-der-key"): {"CF204": ["hygiene"]},            # logged only
+    ("pki", "der-key"): {"CF204": SERVER_OFF},
+    ("pki", "der-cert"): {"CF301": SERVER_OFF},
+    ("pki", "rsa1024"): {"CF205": SERVER_OFF},
+    ("pki", "sha1-by-ca"): {"CF304": SERVER_OFF},
+    ("pki", "cafile-empty-pem"): {"CF301": SERVER_OFF},
+    ("pki", "dh-garbage"): {"CF107": ["weak-crypto"]},                 # logged only
+    ("pki", "dh-keyword-illegal"): {"CF107": ["weak-crypto"]},
+    ("pki", "crl-garbage"): {"CF108": ["verify-fails"]},
+    ("msp", "key-mismatch.root"): {"CF202": CLIENT},
+    ("msp", "key-mismatch.user"): {"CF202": CLIENT},
+    ("msp", "key-mismatch-cafile-0666.root"): {"CF503": CLIENT, "CF202": CLIENT},
+    ("msp", "key-mismatch-cafile-0666.user"): {"CF503": CLIENT, "CF202": CLIENT},
+    ("msp", "der-key.root"): {"CF204": CLIENT},
+    ("msp", "encrypted-key.user"): {"CF201": CLIENT},
+    ("msp", "der-cert.root"): {"CF301": CLIENT},
+    ("msp", "cert-0600-root.root"): {"CF505": CLIENT},
+    ("msp", "cafile-empty.root"): {"CF301": CLIENT},
+    ("msp", "crl-garbage.user"): {"CF108": ["verify-fails"]},
+}
+
+
+@pytest.mark.parametrize("suite,name", sorted(LOGGED))
+def test_file_error_lines_map_to_their_rule(suite, name, tmp_path):
+    [(lines, meta)] = [p.values[2:] for p in ALL if p.values[:2] == (suite, name)]
+    doc = _explain(lines, meta, tmp_path)
+    got = {f["evidence"]["explained_by"]: f["impacts"] for f in doc["findings"]
+           if f["code"] == "CF705"}
+    assert got == LOGGED[suite, name], "\n".join(f["message"] for f in doc["findings"])
+
+
+def test_log_only_lines_map_to_their_rule(tmp_path):
+    """The lines of options no static rule reports yet (tests/fixtures/maillog/files.*,
+    saved by test_judge_pki)."""
+    index = json.loads((FIXTURES / "files.json").read_text())
+    lines = (FIXTURES / "files.log").read_text().splitlines()
+    assert index
+    for name, meta in index.items():
+        (tmp_path / name).mkdir()
+        doc = _explain([ln for ln in lines if f"[{meta['pid']}]:" in ln], meta,
+                       tmp_path / name)
+        got = {f["evidence"]["explained_by"]: f["impacts"] for f in doc["findings"]}
+        assert got == meta["expect"], (name, doc["findings"])
+
+
+def test_every_saved_error_line_is_read():
+    """No STARTTLS error line the judges saw goes unread: each is an event, or an
+    OpenSSL detail attached to the event before it."""
+    for suite in (*SUITES, "files"):
+        lines = (FIXTURES / f"{suite}.log").read_text().splitlines()
+        events, _ = read_events(lines)
+        read = {e["line"] for e in events} | {d["line"] for e in events
+                                              for d in e.get("openssl", [])}
+        for n, ln in enumerate(lines, 1):
+            if re.search(r"STARTTLS=\w+[,:] error", ln):
+                assert n in read, f"{suite}.log:{n} not read: {ln}"
 
 
 def test_fixtures_cover_many_rules():
@@ -76,6 +154,9 @@ def test_fixtures_cover_many_rules():
     kinds = {e["kind"] for e in events}
     assert {"unsafe", "key-load", "cert-load", "mismatch", "ca-load", "dh", "crl", "cipher",
             "init", "session"} <= kinds, kinds
+    sides = {(e["kind"], e.get("side")) for e in events}
+    assert {(k, "client") for k in ("unsafe", "key-load", "cert-load", "mismatch", "ca-load",
+                                    "crl")} <= sides, sides
     assert {"CF201", "CF202", "CF204", "CF205", "CF301", "CF501", "CF502", "CF503", "CF504",
             "CF505", "CF601", "CF602"} <= codes
 

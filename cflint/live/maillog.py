@@ -47,14 +47,22 @@ _SIDE = r"STARTTLS=(?P<side>server|client)"
 _PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in (
     ("missing", r"^STARTTLS: (?P<option>\w+) missing"),
     ("unsafe", _SIDE + r": file (?P<path>.+?) unsafe: (?P<reason>.+)$"),
-    ("key-load", _SIDE + r", error: SSL_CTX_use_PrivateKey_file\((?P<path>.*?)\) failed"),
-    ("cert-load", _SIDE + r", error: SSL_CTX_use_certificate_file\((?P<path>.*?)\) failed"),
-    ("mismatch", _SIDE + r", error: SSL_CTX_check_private_key(?P<second> 2)? "
+    # the server's (SSL_CTX_...) and the per-session (SSL_..., tls_*_features) forms
+    ("key-load", _SIDE + r", error: SSL_(?:CTX_)?use_PrivateKey_file\((?P<path>.*?)\) failed"),
+    ("cert-load", _SIDE + r", error: SSL_(?:CTX_)?use_certificate(?:_chain)?_file\("
+                          r"(?P<path>.*?)\) failed"),
+    ("mismatch", _SIDE + r", error: SSL_(?:CTX_)?check_private_key(?P<second> 2)? "
                          r"failed(?:\((?P<path>.*?)\))?"),
     ("ca-load", _SIDE + r", error: load verify locs (?P<capath>.*?), (?P<path>.*?) failed"),
-    ("dh", _SIDE + r", error: (?:cannot read DH parameters\((?P<path>.*?)\)|BIO_new_file\("
-                   r"(?P<path2>.*?)\) failed|illegal value '(?P<value>.*)' for DHParameters)"),
+    # "(...)" holds a file, or the keyword in effect ("cannot read or set": no DH at all)
+    ("dh", _SIDE + r", error: (?:(?:cannot read (?:or set )?DH parameters|BIO_new_file)\("
+                   r"(?:(?P<path>/[^)]*)|(?P<value2>[^)]*))\)|illegal value '(?P<value>.*)' "
+                   r"for DHParameters)"),
     ("crl", _SIDE + r", error: PEM_read_bio_X509_CRL\((?P<path>.*?)\)=failed"),
+    # the CRL set-up failed: init fails with it (tls.c load_crlfile(), load_crlpath())
+    ("crl-init", _SIDE + r", error: (?:(?:BIO_read_filename|X509_LOOKUP_add_dir)\("
+                         r"(?P<path>.*?)\)|X509_STORE_add_(?:crl|lookup\(hash\))|BIO_new)"
+                         r"=failed"),
     ("cipher", _SIDE + r", error: SSL_CTX_set_(?P<what>cipher_list|ciphersuites)\("
                        r"(?P<value>.*)\) failed"),
     ("fingerprint", r"^STARTTLS=init, CertFingerprintAlgorithm=(?P<value>.*?), status=invalid"),
@@ -159,9 +167,7 @@ def iter_events(lines: Iterable[str], source: str, stats: dict) -> Iterator[dict
             m = rx.search(msg)
             if m is None:
                 continue
-            fields = {k: v for k, v in m.groupdict().items() if v is not None}
-            if "path2" in fields:
-                fields["path"] = fields.pop("path2")
+            fields = {k.rstrip("2"): v for k, v in m.groupdict().items() if v is not None}
             if kind == "missing" and fields["option"] in _ROUTINE_MISSING:
                 break
             ev = {"kind": kind, "source": source, "line": n, "ts": env["ts"],
