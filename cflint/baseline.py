@@ -14,8 +14,11 @@ class BaselineError(Exception):
 
 
 def write(path: str, findings) -> int:
+    from .escape import escape
+
     entries = sorted(({"fingerprint": f.fingerprint, "code": f.code,
-                       "path": f.location.path, "message": f.message} for f in findings),
+                       "path": escape(f.location.path),
+                       "message": escape(f.message, keep_newlines=True)} for f in findings),
                      key=lambda e: (e["path"], e["code"], e["fingerprint"]))
     unique = list({e["fingerprint"]: e for e in entries}.values())
     with open(path, "w", encoding="utf-8") as fh:

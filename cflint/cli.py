@@ -218,6 +218,13 @@ def _live_options(p, kind: str) -> None:
     p.add_argument("--category", help="SARIF automationDetails category")
 
 
+def _error(text: str) -> None:
+    """The one line on stderr; it may quote a path or a member name: escaped."""
+    from .escape import escape
+
+    print(f"cflint: {escape(text)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -241,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         build_parser().print_help(sys.stderr)
         return EXIT_ERROR
     except UsageError as e:
-        print(f"cflint: error: {e}", file=sys.stderr)
+        _error(f"error: {e}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("cflint: interrupted", file=sys.stderr)
@@ -252,9 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         from .engine import PluginError, RuleCrash
 
         if isinstance(e, (PluginError, RuleCrash)):
-            print(f"cflint: error: {e}", file=sys.stderr)
+            _error(f"error: {e}")
         else:
-            print(f"cflint: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+            _error(f"internal error: {type(e).__name__}: {e}")
         if os.environ.get("CFLINT_DEBUG"):
             raise
         return EXIT_ERROR
@@ -805,7 +812,7 @@ def _hash(args) -> int:
         try:
             data = fs.read(name, 64 * 1024 * 1024)
         except OSError as e:
-            print(f"cflint: {name}: {e.strerror or e}", file=sys.stderr)
+            _error(f"{name}: {e.strerror or e}")
             code = EXIT_ERROR
             continue
         der = next((b.der for b in pem_blocks(data) if b.label in (
@@ -817,7 +824,7 @@ def _hash(args) -> int:
                 raise sh.SubjectHashError("no certificate in the file")
             cur, old = sh.cert_hashes(der)
         except (sh.SubjectHashError, ValueError) as e:
-            print(f"cflint: {name}: {e}", file=sys.stderr)
+            _error(f"{name}: {e}")
             code = EXIT_ERROR
             continue
         print(old if args.old else cur)

@@ -536,7 +536,7 @@ class Installation:
         groups: dict[str, tuple[int, tuple[str, ...]]] = {}
         for path, table in (("/etc/passwd", users), ("/etc/group", groups)):
             try:
-                data = self.fs.read(path, 8 * 1024 * 1024).decode("utf-8", "replace")
+                data = self.fs.read(path, 8 * 1024 * 1024).decode("utf-8", "surrogateescape")
             except OSError:
                 return None
             for line in data.splitlines():

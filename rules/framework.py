@@ -111,7 +111,7 @@ class UnknownOption(Rule):
                         why = did_you_mean(o.name, names)
                     yield self.finding(
                         loc(cfg, o.line, o.column),
-                        f"unknown option name {shown!r} for {model.target.label}: sendmail "
+                        f"unknown option name '{shown}' for {model.target.label}: sendmail "
                         f"says \"readcf: unknown option name {shown}\" and does not start."
                         + why,
                         fix="Remove the line or correct the option name.",
@@ -130,7 +130,7 @@ class UnknownOption(Rule):
                     code = f"0x{ord(o.name):x}"
                     yield self.finding(
                         loc(cfg, o.line, o.column),
-                        f"one-letter option {o.name!r} does not exist: sendmail says "
+                        f"one-letter option '{o.name}' does not exist: sendmail says "
                         f"\"readcf: unknown option name {code}\" and does not start.",
                         fix="Use the long form with one space: 'O Name=value'.",
                         anchor=f"short:{o.name}")
@@ -163,7 +163,7 @@ class OneLetterTrap(Rule):
                     yield self.finding(
                         loc(cfg, o.line, 2),
                         f"'O{o.raw_rest[:40]}' has no space after 'O', so sendmail reads "
-                        f"{o.name!r} as a one-letter option, which does not exist: it says "
+                        f"'{o.name}' as a one-letter option, which does not exist: it says "
                         f"\"readcf: unknown option name 0x{ord(o.name):x}\" and does not start.",
                         impacts=("daemon-fails",), fix=f"Write: {fixed}",
                         anchor=f"trap:{s.meant.name}")
@@ -171,7 +171,7 @@ class OneLetterTrap(Rule):
                     yield self.finding(
                         loc(cfg, o.line, 2),
                         f"'O{o.raw_rest[:40]}' has no space after 'O': sendmail silently sets "
-                        f"the one-letter option {o.name} ({s.spec.name}) to {o.value[:40]!r}, "
+                        f"the one-letter option {o.name} ({s.spec.name}) to '{o.value[:40]}', "
                         f"and {s.meant.name} is not set at all.",
                         fix=f"Write: {fixed}", anchor=f"trap:{s.meant.name}")
 
@@ -198,7 +198,7 @@ class AbbreviatedOption(Rule):
                 if s.status == ABBREV and o.form == "long":
                     yield self.finding(
                         loc(cfg, o.line, o.column),
-                        f"{o.name!r} is an abbreviation of {s.spec.name}: sendmail accepts it "
+                        f"'{o.name}' is an abbreviation of {s.spec.name}: sendmail accepts it "
                         f"(\"Option {o.name} used as abbreviation for {s.spec.name}\"), but a "
                         "later option with the same prefix would make it ambiguous and fatal.",
                         fix=f"Write: O {s.spec.name}={o.value}",
@@ -208,7 +208,7 @@ class AbbreviatedOption(Rule):
                     matches = " and ".join(c) if len(c) <= 2 else ", ".join(c)
                     yield self.finding(
                         loc(cfg, o.line, o.column),
-                        f"{o.name!r} is an ambiguous abbreviation: sendmail says \"readcf: "
+                        f"'{o.name}' is an ambiguous abbreviation: sendmail says \"readcf: "
                         f"ambiguous option name {o.name} (matches {matches})\" and does not "
                         "start.",
                         level="error", impacts=("daemon-fails",),
@@ -247,8 +247,8 @@ class DuplicateOption(Rule):
                 for s in lines[:-1]:
                     yield self.finding(
                         loc(cfg, s.line, s.opt.column),
-                        f"{name} is set again on line {last.line} ({last.value[:60]!r}); "
-                        f"sendmail uses the last line, so this one ({s.value[:60]!r}) has no "
+                        f"{name} is set again on line {last.line} ('{last.value[:60]}'); "
+                        f"sendmail uses the last line, so this one ('{s.value[:60]}') has no "
                         "effect.",
                         fix=f"Delete this line or line {last.line}, keeping the value you mean.",
                         related=[Location(cfg.path, last.line, last.opt.column,
@@ -488,7 +488,7 @@ class SuppressionProblem(Rule):
                 problems.append(f"cannot suppress {', '.join(refused)} (never "
                                 "suppressible: the finding stays)")
             if s.bad_date:
-                problems.append(f"has an invalid date {s.bad_date!r} (write until YYYY-MM-DD)")
+                problems.append(f"has an invalid date '{s.bad_date}' (write until YYYY-MM-DD)")
             if not s.reason:
                 problems.append("gives no reason, so it suppresses nothing")
             elif s.expired(today):

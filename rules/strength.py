@@ -57,6 +57,9 @@ def cipher_list_verdict(value: str):
     import ssl
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    # OpenSSL reads a C string: it ends at a NUL, and a byte outside ASCII names no cipher
+    # (a '?' matches none either)
+    value = value.split("\0", 1)[0].encode("ascii", "replace").decode("ascii")
     try:
         ctx.set_ciphers(value)
     except ssl.SSLError:
@@ -110,7 +113,7 @@ class CipherListInvalid(Rule):
                 if not ok:
                     yield self.finding(
                         loc(cfg, s.line, s.opt.value_column),
-                        f"CipherList {s.value!r} selects no cipher in {openssl_label()} "
+                        f"CipherList '{s.value}' selects no cipher in {openssl_label()} "
                         f"(judged here; the target host's OpenSSL may differ): sendmail logs "
                         f"\"SSL_CTX_set_cipher_list({s.value}) failed, list ignored\" and "
                         "OpenSSL's default ciphers apply.",
@@ -180,7 +183,7 @@ class CipherListWeak(Rule):
                 continue
             parts = [f"{w} ({', '.join(names[:4])}{', ...' if len(names) > 4 else ''})"
                      for w, names in found.items()]
-            msg = f"CipherList {s.value!r} "
+            msg = f"CipherList '{s.value}' "
             if parts:
                 msg += f"admits {'; '.join(parts)} in {openssl_label()}"
             if asked:
@@ -382,23 +385,23 @@ class DhParametersWeak(Rule):
             if c == "/":
                 yield from self._file(model, cfg, s, v)
             elif c in "5":
-                yield self._f(cfg, s.line, col, f"DHParameters={v!r} selects the built-in "
+                yield self._f(cfg, s.line, col, f"DHParameters='{v}' selects the built-in "
                               "512-bit group (sendmail reads only the first character): "
                               "breakable (Logjam).", "512")
             elif c == "1":
-                yield self._f(cfg, s.line, col, f"DHParameters={v!r} generates 1024-bit "
+                yield self._f(cfg, s.line, col, f"DHParameters='{v}' generates 1024-bit "
                               "parameters (only the first character counts): weak.", "1024")
             elif c in ("i", "I", "n", "N"):
                 continue
             elif c == "2":
                 if tv < (8, 14, 8):
-                    yield self._f(cfg, s.line, col, f"DHParameters={v!r}: '2' exists only "
+                    yield self._f(cfg, s.line, col, f"DHParameters='{v}': '2' exists only "
                                   f"from 8.14.8; {model.target.label} logs \"illegal value "
                                   f"'{v}' for DHParameters\" and uses its default.", "illegal")
             elif c in ("a", "A") and tv >= (8, 18):
                 continue
             else:
-                yield self._f(cfg, s.line, col, f"DHParameters={v!r} is no keyword sendmail "
+                yield self._f(cfg, s.line, col, f"DHParameters='{v}' is no keyword sendmail "
                               f"knows (it reads only the first character, '{c}'): it logs "
                               f"\"illegal value '{v}' for DHParameters\" and uses its default.",
                               "illegal")
@@ -472,7 +475,7 @@ class CrlUnusable(Rule):
             if not path.startswith("/"):
                 if path:
                     yield self.finding(loc(cfg, s.line, col),
-                                       f"CRLFile {path!r} is not an absolute path: sendmail "
+                                       f"CRLFile '{path}' is not an absolute path: sendmail "
                                        f"treats it as missing {consequence}.",
                                        fix="Give an absolute path.", anchor="crl:relative")
                 continue
@@ -576,7 +579,7 @@ class RandFileUnusable(Rule):
             if why:
                 yield self.finding(
                     loc(cfg, s.line, s.opt.value_column),
-                    f"RandFile={v!r}: {why}; without /dev/urandom the HP-UX build then "
+                    f"RandFile='{v}': {why}; without /dev/urandom the HP-UX build then "
                     "turns TLS off as server and as client.",
                     fix="O RandFile=egd:/var/run/egd-pool (a running EGD or PRNGD socket)",
                     anchor="rand:unusable")

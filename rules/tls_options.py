@@ -66,9 +66,9 @@ def why_missing(cfg, name: str) -> str | None:
     if v == "":
         return "is empty"
     if v[0] in " \t":
-        return f"starts with {'a space' if v[0] == ' ' else 'a TAB'} ({v!r})"
+        return f"starts with {'a space' if v[0] == ' ' else 'a TAB'} ('{v}')"
     if not v.startswith("/"):
-        return f"is a relative path ({v!r})"
+        return f"is a relative path ('{v}')"
     return None
 
 
@@ -161,7 +161,7 @@ class ServerTlsIncomplete(Rule):
                 if is_defined_path(second):
                     continue
                 line, col = value_place(cfg, name, (line0, col0))
-                what = "is missing" if not second else f"is not an absolute path ({second!r})"
+                what = "is missing" if not second else f"is not an absolute path ('{second}')"
                 yield self.finding(
                     loc(cfg, line, col),
                     f"the second {name} name after the comma {what}: once a second pair is "
@@ -277,7 +277,7 @@ class SslOptionInvalid(Rule):
                             "commas, or a space after + or -.")
                         yield self.finding(
                             loc(cfg, s.line, s.opt.value_column),
-                            f"{opt}: unknown SSL option {word!r}: sendmail says \"readcf: "
+                            f"{opt}: unknown SSL option '{word}': sendmail says \"readcf: "
                             f"{opt} option value {word} unrecognized\" and does not start."
                             + why,
                             fix=f"Correct or remove {word} on this line.",
@@ -288,7 +288,7 @@ class SslOptionInvalid(Rule):
                     if tok and tok[0] not in allowed:
                         yield self.finding(
                             loc(cfg, s.line, s.opt.value_column),
-                            f"TLSSrvOptions: unknown letter {tok[0]!r} (in {tok!r}): sendmail "
+                            f"TLSSrvOptions: unknown letter '{tok[0]}' (in '{tok}'): sendmail "
                             f"prints \"Warning: Option: TLSSrvOptions unknown parameter "
                             f"'{tok[0]}'\" and ignores it. Only the first character of each "
                             "token counts: 'VC' sets only V; write 'V,C'.",
@@ -342,7 +342,7 @@ class FingerprintAlgorithmInvalid(Rule):
                 continue
             yield self.finding(
                 loc(cfg, s.line, s.opt.value_column),
-                f"CertFingerprintAlgorithm={s.value!r} is not a digest OpenSSL knows: "
+                f"CertFingerprintAlgorithm='{s.value}' is not a digest OpenSSL knows: "
                 "sendmail turns TLS off as server and as client and logs \"STARTTLS=init, "
                 f"CertFingerprintAlgorithm={s.value}, status=invalid\".",
                 fix="Write 'O CertFingerprintAlgorithm=sha256' (or remove the line: md5 is "

@@ -71,7 +71,7 @@ class InvalidOptionValue(Rule):
                              "word in two.")
                 yield self.finding(
                     loc(cfg, s.line, s.opt.value_column),
-                    f"unknown DontBlameSendmail word {word!r}: sendmail says \"readcf: "
+                    f"unknown DontBlameSendmail word '{word}': sendmail says \"readcf: "
                     f"DontBlameSendmail option: {word} unrecognized\" and does not start."
                     + hint,
                     fix="Remove or correct the word on this line.", anchor=f"dbs:{word}")
@@ -107,7 +107,7 @@ def _milter(model, s):
                "milter_set_option: invalid Milter option, must specify suboption",
                "Write 'O Milter.<suboption>=value'.", s.opt.column)
     elif sub.lower() not in {m.lower() for m in MILTER_SUBOPTIONS}:
-        yield (f"unknown Milter option {sub!r}" + did_you_mean(sub, MILTER_SUBOPTIONS),
+        yield (f"unknown Milter option '{sub}'" + did_you_mean(sub, MILTER_SUBOPTIONS),
                f"milter_set_option: invalid Milter option {sub}",
                "Use one of: " + ", ".join(MILTER_SUBOPTIONS), s.opt.column)
 
@@ -125,13 +125,13 @@ def _user_option(label_of):
             user, group = split_user(value)
         where = model.names_source
         if not (user[:1].isdigit()) and not model.user_exists(user):
-            shown = f"user {user!r}" if user else "an empty user name"
+            shown = f"user '{user}'" if user else "an empty user name"
             yield (f"{name} names {shown}, which does not exist in {where}",
                    f"readcf: option {label}: unknown user {user}",
                    f"Create the user (useradd -r {user or 'NAME'}) or correct {name}.")
             return  # sendmail stops at the user
         if group and not group[:1].isdigit() and not model.group_exists(group):
-            yield (f"{name} names group {group!r}, which does not exist in {where}",
+            yield (f"{name} names group '{group}', which does not exist in {where}",
                    f"readcf: option {label}: unknown group {group}",
                    f"Create the group (groupadd -r {group}) or correct {name}.")
 
@@ -144,8 +144,8 @@ def _first_char(choices: dict[str, str], said: str, case: bool = True, empty_ok=
         key = c if case else c.lower()
         if (c == "" and empty_ok) or key in choices:
             return
-        yield (f"{s.spec.name}={s.value!r}: sendmail reads only the first character, and "
-               f"{c!r} is none of its modes", said.format(c=c, v=s.value),
+        yield (f"{s.spec.name}='{s.value}': sendmail reads only the first character, and "
+               f"'{c}' is none of its modes", said.format(c=c, v=s.value),
                f"Use one of: " + ", ".join(f"{k} ({v})" for k, v in choices.items()) + ".")
 
     return check
@@ -166,7 +166,7 @@ PRIVACY_WORDS = ("public", "needmailhelo", "needexpnhelo", "needvrfyhelo", "noex
 def _privacy(model, s):
     for word in re.findall(r"[A-Za-z0-9]+", s.value):
         if word.lower() not in PRIVACY_WORDS:
-            yield (f"unknown PrivacyOptions word {word!r}" + did_you_mean(word, PRIVACY_WORDS),
+            yield (f"unknown PrivacyOptions word '{word}'" + did_you_mean(word, PRIVACY_WORDS),
                    f"readcf: Op line: {word} unrecognized",
                    "Use the words of PrivacyOptions: " + ", ".join(PRIVACY_WORDS) + ".")
 
@@ -182,7 +182,7 @@ def _resolver(model, s):
     for tok in s.value.split():
         word = tok[1:] if tok[:1] in "+-" else tok
         if word.lower() not in known:
-            yield (f"unknown ResolverOptions flag {word!r} (flags are separated by spaces)"
+            yield (f"unknown ResolverOptions flag '{word}' (flags are separated by spaces)"
                    + did_you_mean(word, RESOLVER_FLAGS),
                    f"readcf: I option value {word} unrecognized",
                    "Use +flag/-flag words separated by spaces: " + ", ".join(RESOLVER_FLAGS))
@@ -201,17 +201,17 @@ def _port_options(model, s):
         key, v = f.split("=", 1)
         v = v.lstrip()
         if f[0] not in PORT_OPTION_KEYS:
-            yield (f"{s.spec.name}: unknown parameter {f!r} (Addr, Family, Port, Name, "
+            yield (f"{s.spec.name}: unknown parameter '{f}' (Addr, Family, Port, Name, "
                    "Modifiers, Listen, ReceiveSize, SendSize, DeliveryMode, InputMailFilters, "
                    "children, delayLA, queueLA, refuseLA)",
                    f'554 5.3.5 PortOptions parameter "{field.strip()}" unknown',
                    "Correct the parameter name; parameters are separated by commas.")
         elif f[0] in "Ff" and not v[:1].isdigit() and v.lower() not in FAMILIES:
-            yield (f"{s.spec.name}: unknown address family {v!r}",
+            yield (f"{s.spec.name}: unknown address family '{v}'",
                    f"554 5.3.5 Unknown address family {v} in Family=option",
                    "Use Family=inet, inet6 or local.")
         elif f[0] == "D" and v[:1] not in DELIVERY_MODES:
-            yield (f"{s.spec.name}: unknown DeliveryMode {v!r}",
+            yield (f"{s.spec.name}: unknown DeliveryMode '{v}'",
                    f"554 5.3.5 Unknown delivery mode {v[:1]}",
                    "Use DeliveryMode=i, b, q or d.")
 
@@ -226,14 +226,14 @@ def _connect_only_to(model, s):
         try:
             ipaddress.IPv6Address(v)
         except ValueError:
-            yield (f"ConnectOnlyTo={v!r} is not an IP address",
+            yield (f"ConnectOnlyTo='{v}' is not an IP address",
                    f"readcf: option ConnectOnlyTo: invalid IP address {v}",
                    "Give an IPv4 or IPv6 address.")
 
 
 def _mailbox_db(model, s):
     if s.value.strip() not in ("", "pw"):
-        yield (f"MailboxDatabase={s.value!r}: this build knows only 'pw'",
+        yield (f"MailboxDatabase='{s.value}': this build knows only 'pw'",
                f'Can\'t initialize mailbox database "{s.value}": Service unavailable',
                "Remove the line or write 'O MailboxDatabase=pw'.")
 
@@ -243,7 +243,7 @@ NO_RCPT_ACTIONS = ("none", "add-to", "add-apparently-to", "add-bcc", "add-to-und
 
 def _no_rcpt(model, s):
     if s.value.strip().lower() not in NO_RCPT_ACTIONS:
-        yield (f"NoRecipientAction={s.value!r} is not an action",
+        yield (f"NoRecipientAction='{s.value}' is not an action",
                f"Invalid NoRecipientAction: {s.value}",
                "Use one of: " + ", ".join(NO_RCPT_ACTIONS) + ".")
 

@@ -133,7 +133,7 @@ def hostile(tmp_path_factory) -> Path:
     cf = (b"V10/Berkeley\nO ServerCertFile=/etc/mail/tls/srv" + HOSTILE + b".crt\n"
           b"O ServerKeyFile=/etc/mail/tls/server.key\n"
           b"O CACertFile=/etc/mail/tls/ca" + HOSTILE + b".pem\n"
-          b"O CipherList=HIGH:\x1b[2J\x1b]0;pwned\x07\n"
+          b"O CipherList=HIGH:\x1b[2J\x1b]0;pwned\x07\xff\n"
           b"Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
     (root / "etc" / "mail" / "sendmail.cf").write_bytes(cf)
     (root / "srv").mkdir()
@@ -249,8 +249,6 @@ def test_logs(hostile, tmp_path):
         assert "evil\\x1b]0;pwned\\x07\\x1b[2J\\x9b" in shown               # {verify} row
 
 
-@pytest.mark.xfail(strict=True, reason="cflint/live/maillog.py open_lines decodes with "
-                   "'replace' (U+FFFD), not 'surrogateescape'")
 def test_logs_show_undecodable_bytes_as_hex(hostile, tmp_path):
     _, out = cli(tmp_path, "logs", str(hostile / "mail.log"), fmt="json")
     assert f"/etc/mail/tls/k{SHOWN}.pem" in json_text(out)
@@ -284,3 +282,26 @@ def test_audit_every_format(hostile, tmp_path):
         "fingerprint": "0", "related": [], "evidence": {"subject": "CN=\x1b]0;x\x07"}}]}))
     rc, out = cli(tmp_path, "audit", "--from-json", str(check), "--fail-on", "error", fmt="csv")
     assert rc == 1 and "a\\xff.cf" in text_of(out) and "m\\x1b[2J" in text_of(out)
+
+
+def test_stderr_line_is_escaped(tmp_path, capsys):
+    """The one error line on stderr quotes what it was given: escaped too."""
+    bad = tmp_path / os.fsdecode(b"no\x1b]0;pwned\x07such\xff.cf")
+    assert main(["check", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "no\\x1b]0;pwned\\x07such\\xff.cf" in err
+    assert main(["hash", str(bad)]) == 2
+    assert "no\\x1b]0;pwned\\x07such\\xff.cf" in capsys.readouterr().err
+
+
+def test_baseline_file_is_escaped(hostile, tmp_path):
+    """A baseline stores the path and message as every output shows them."""
+    base = tmp_path / "base.json"
+    root = next(hostile.glob("mx*"))
+    assert main(["check", "--root", str(root), "--now", NOW, "--write-baseline",
+                 str(base)]) == 0
+    text = base.read_bytes().decode("utf-8")
+    assert "\\u001b" not in text and "\\udcff" not in text and "\\\\x1b" in text
+    assert main(["check", "--root", str(root), "--now", NOW, "--baseline", str(base),
+                 "--fail-on", "note"]) == 0  # every finding recognised by its fingerprint

@@ -100,7 +100,7 @@ def open_lines(path: str, stdin=None) -> Iterator[str]:
         src = gzip.GzipFile(fileobj=stream) if stream.peek(2)[:2] == b"\x1f\x8b" else stream
         try:
             for raw in src:
-                yield raw.decode("utf-8", "replace").rstrip("\r\n")
+                yield raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
         except (OSError, EOFError) as e:
             raise LogError(f"standard input: {e}") from None
         return
@@ -110,7 +110,7 @@ def open_lines(path: str, stdin=None) -> Iterator[str]:
         opener = gzip.open if head == b"\x1f\x8b" else open
         with opener(path, "rb") as fh:
             for raw in fh:
-                yield raw.decode("utf-8", "replace").rstrip("\r\n")
+                yield raw.decode("utf-8", "surrogateescape").rstrip("\r\n")
     except (OSError, EOFError, gzip.BadGzipFile) as e:
         raise LogError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
 

@@ -158,7 +158,7 @@ class _Conn:
                     raise ProbeError(step, f"the server closed the connection {_during(step)}")
                 self.buf += chunk
             raw, self.buf = self.buf.split(b"\n", 1)
-            text = raw.rstrip(b"\r").decode("utf-8", "replace")
+            text = raw.rstrip(b"\r").decode("utf-8", "surrogateescape")
             m = _REPLY.match(text)
             if m is None:
                 raise ProbeError(step, _not_smtp(step, raw, lines))
