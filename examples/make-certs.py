@@ -4,8 +4,8 @@
     python examples/make-certs.py
 
 Writes, for examples/good and examples/broken, etc/mail/tls/: ca.crt, server.crt/.key,
-client.crt/.key, and certs/ca.crt with its <hash>.0 link (the CA directory; the broken
-example has no link). The keys are throw-away test keys
+client.crt/.key (the broken example's in etc/mail/msp/), and certs/ca.crt with its
+<hash>.0 link (the CA directory; the broken example has no link). The keys are throw-away test keys
 made for these examples; they protect nothing. The CA is valid from 2026-01-01 for 10
 years, the server and client certificates from 2026-07-01 for 397 days (within public-CA
 limits); the tests judge them at a fixed time (--now 2026-12-01), so they do not start
@@ -77,8 +77,10 @@ def main():
             k = rsa.generate_private_key(65537, 1024) if weak else key()
             cert = build(name(f"mail.example.test ({role})"), ca_name, k.public_key(), ca_key,
                          eku=[eku], san="mail.example.test", serial=i)
-            (tls / f"{role}.crt").write_bytes(cert)
-            (tls / f"{role}.key").write_bytes(pem_key(k))
+            # the broken example's MSP keeps its pair in etc/mail/msp
+            d = tls.parent / "msp" if example == "broken" and role == "client" else tls
+            (d / f"{role}.crt").write_bytes(cert)
+            (d / f"{role}.key").write_bytes(pem_key(k))
         if example == "broken":
             (tls / "cakey.pem").write_bytes(pem_key(ca_key))
 
