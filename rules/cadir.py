@@ -15,6 +15,7 @@ from cflint.pki.load import pem_blocks
 from cflint.pki.subject_hash import HASH_NAME, canonical_name
 
 from .pki_common import visible_certs
+from .system_store import folded
 
 OPENSSL_REHASH = "OpenSSL openssl-rehash(1); X509_LOOKUP_hash_dir(3)"
 
@@ -254,7 +255,11 @@ class HashLinkMissing(Rule):
         rationale=(
             "OpenSSL looks a CA up in CACertPath only by the subject hash of its name "
             "(<hash>.0, <hash>.1, ...): a certificate file without such a link is never "
-            "found, so peers it issued get verify=FAIL, and nothing at start-up says so."),
+            "found, so peers it issued get verify=FAIL, and nothing at start-up says so. In "
+            "a distribution's store, which its tool links (update-ca-certificates, "
+            "update-ca-trust), stale links (CF401-CF404, CF407) are one note per store with "
+            "that tool's command, unless a configured certificate chains through the "
+            "certificate concerned."),
         fix="cd CACertPath && ln -s CERT.pem HASH.0 (HASH from openssl x509 -noout -hash -in "
             "CERT.pem), or run openssl rehash CACertPath.",
         references=(OPENSSL_REHASH,),
@@ -262,6 +267,8 @@ class HashLinkMissing(Rule):
         good_example="/etc/mail/certs/1a2b3c4d.0 -> cacert.pem",
     )
 
+    @folded(lambda model, n, certs: f"{n} CA certificate{'s' * (n != 1)} without a hash "
+            "link", "rehash")
     def check(self, model):
         for ref in _once(capath_refs(model)):
             entries = index(model, ref.path)
@@ -315,6 +322,7 @@ class HashLinkDangling(Rule):
         good_example="1a2b3c4d.0 -> ca.pem",
     )
 
+    @folded(lambda model, n, certs: f"{n} dangling hash link{'s' * (n != 1)}", "rehash")
     def check(self, model):
         for ref in _once(capath_refs(model)):
             for e in index(model, ref.path):
@@ -344,6 +352,7 @@ class HashLinkWrong(Rule):
         good_example="1a2b3c4d.0 -> ca.pem (openssl x509 -hash)",
     )
 
+    @folded(lambda model, n, certs: f"{n} misnamed hash link{'s' * (n != 1)}", "rehash")
     def check(self, model):
         for ref in _once(capath_refs(model)):
             for e in index(model, ref.path):
@@ -407,6 +416,8 @@ class HashLinkSequence(Rule):
                      "authorityKeyIdentifier), as openssl rehash makes them",
     )
 
+    @folded(lambda model, n, certs: f"{n} hash-link sequence problem{'s' * (n != 1)} (gaps, "
+            "same-subject CAs, duplicate links)", "rehash")
     def check(self, model):
         for ref in _once(capath_refs(model)):
             entries = index(model, ref.path)
@@ -567,6 +578,8 @@ class BundleInCapath(Rule):
         good_example="one certificate per file, each with its hash link",
     )
 
+    @folded(lambda model, n, certs: f"{n} bundle{'s' * (n != 1)} whose certificates lack "
+            "links of their own", "rehash")
     def check(self, model):
         for ref in _once(capath_refs(model)):
             entries = index(model, ref.path)

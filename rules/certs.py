@@ -9,6 +9,7 @@ from cflint.pki.load import host_matches, level_errors
 from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, consequence, impact, missing_log,
                          pairs,
                          trust_store, visible_certs, where)
+from .system_store import folded, roots
 
 RFC5280 = "RFC 5280, Internet X.509 PKI Certificate and CRL Profile"
 CAB_BR = "CA/Browser Forum Baseline Requirements, 6.3.2 (398-day validity)"
@@ -106,13 +107,21 @@ class CertExpired(Rule):
             "sendmail does not check dates when it loads a certificate, so STARTTLS is still "
             "offered; but every peer that verifies refuses an expired or not-yet-valid "
             "certificate ({verify}=FAIL), and a CA certificate outside its validity fails "
-            "every chain through it. cflint judges against --now (default: the clock)."),
-        fix="Renew the certificate and restart sendmail.",
+            "every chain through it. cflint judges against --now (default: the clock). The "
+            "roots of a distribution's CA store (/etc/ssl/certs, /etc/pki/..., or copies of "
+            "them) are the distribution's to replace: they are one note per store with the "
+            "package command, unless a configured certificate chains to one."),
+        fix="Renew the certificate and restart sendmail; for a distribution's root, update "
+            "its CA package (apt-get install --only-upgrade ca-certificates && "
+            "update-ca-certificates; update-ca-trust on RHEL).",
         references=(RFC5280,),
         bad_example="notAfter in the past",
         good_example="notBefore <= now <= notAfter",
     )
 
+    @folded(lambda model, n, certs: f"{n} " + (
+        "expired" if all(c.not_after < model.now for c in certs) else
+        "expired or not yet valid") + f" {roots(n, certs)}", "update")
     def check(self, model):
         now = model.now
         for cert, ref, what in _all_certs(model):
@@ -139,13 +148,16 @@ class CertExpiringSoon(Rule):
         summary="A certificate that expires within --expiry-days (default 30)",
         rationale=(
             "An expiring certificate is the commonest cause of a sudden verify=FAIL. cflint "
-            "warns when notAfter is within the expiry window, judged against --now."),
+            "warns when notAfter is within the expiry window, judged against --now. A "
+            "distribution's CA store is one note per store, as for cert-expired."),
         fix="Renew the certificate before it expires.",
         references=(RFC5280,),
         bad_example="notAfter in 10 days",
         good_example="notAfter in 200 days",
     )
 
+    @folded(lambda model, n, certs: f"{n} {roots(n, certs)} expiring within "
+            f"{model.settings.expiry_days} days", "update")
     def check(self, model):
         now = model.now
         window = dt.timedelta(days=model.settings.expiry_days)

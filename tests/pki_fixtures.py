@@ -821,3 +821,76 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# ------------------------------------------------------------------------- system CA stores
+# Look-alike public roots laid out as a distribution's CA tool leaves them (no real roots
+# vendored), for tests/test_system_store.py.
+
+
+@functools.lru_cache(maxsize=None)
+def public_root(cn: str, not_before: datetime = datetime(2006, 1, 1, tzinfo=timezone.utc),
+                not_after: datetime = datetime(2040, 1, 1, tzinfo=timezone.utc)) -> Issuer:
+    """A self-signed root as public CAs make them (CA:TRUE, keyCertSign, SKID), its own key."""
+    key = _key("public " + cn)
+    name = _name(cn, "cflint public roots")
+    cert = (x509.CertificateBuilder()
+            .subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before).not_valid_after(not_after)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False,
+                                         key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False,
+                                         decipher_only=False), critical=True)
+            .add_extension(_ski(key), critical=False)
+            .sign(key, hashes.SHA256()))
+    return Issuer(key, cert)
+
+
+def distro_store(root: Path, roots: dict[str, x509.Certificate], family: str = "debian",
+                 local: dict[str, x509.Certificate] | None = None,
+                 relative: bool = False) -> Path:
+    """The CA store of ``family`` under ``root`` (a --root tree), as its tool leaves it;
+    returns the hashed store directory (in the tree).
+
+    debian (alpine: the same plus etc/alpine-release): usr/share/ca-certificates/mozilla/
+    NAME.crt for each of ``roots``, usr/local/share/ca-certificates/NAME.crt for each of
+    ``local`` (the admin's own), and etc/ssl/certs/NAME.pem -> that file (absolute, as
+    update-ca-certificates links; ``relative``: ../../../usr/share/...), <hash>.N ->
+    NAME.pem, ca-certificates.crt (every certificate).  rhel: etc/pki/ca-trust/extracted/
+    pem/directory-hash/NAME.pem (files) with their <hash>.N links, tls-ca-bundle.pem, and
+    etc/pki/tls/certs/ca-bundle.crt -> it."""
+    every = {**roots, **(local or {})}
+    bundle = b"".join(cert_pem(c) for c in every.values())
+    files: dict[str, Path] = {}  # the file in the tree holding each certificate
+    if family in ("debian", "alpine"):
+        store = root / "etc/ssl/certs"
+        store.mkdir(parents=True, exist_ok=True)
+        _write(root / "etc/debian_version" if family == "debian" else
+               root / "etc/alpine-release", b"12.8\n")
+        for name, cert in every.items():
+            src = ("usr/local/share/ca-certificates/" if name in (local or {}) else
+                   "usr/share/ca-certificates/mozilla/") + f"{name}.crt"
+            _write(files.setdefault(name, root / src), cert_pem(cert))
+            os.symlink(f"../../../{src}" if relative else f"/{src}", store / f"{name}.pem")
+        _write(store / "ca-certificates.crt", bundle)
+    elif family == "rhel":
+        store = root / "etc/pki/ca-trust/extracted/pem/directory-hash"
+        _write(root / "etc/redhat-release", b"Red Hat Enterprise Linux release 9.4\n")
+        for name, cert in every.items():
+            _write(files.setdefault(name, store / f"{name}.pem"), cert_pem(cert))
+        _write(store.parent / "tls-ca-bundle.pem", bundle)
+        (root / "etc/pki/tls/certs").mkdir(parents=True)
+        os.symlink("/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+                   root / "etc/pki/tls/certs/ca-bundle.crt")
+    else:
+        raise ValueError(f"unknown family {family!r}")
+    for name in every:
+        h = subject_hash(files[name])   # not through the link: it is absolute
+        n = 0
+        while os.path.lexists(store / f"{h}.{n}"):
+            n += 1
+        os.symlink(f"{name}.pem", store / f"{h}.{n}")
+    return store
