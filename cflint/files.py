@@ -11,17 +11,26 @@ from .fs import EscapeError, NotRegularError, TooLargeError
 PEM_SIZE_LIMIT = 8 * 1024 * 1024
 
 
+class Elsewhere(PermissionError):
+    """A file a configuration kept in a repository names, which lives on the host it is
+    deployed to: not here to inspect (it reads as unreadable, so the rules skip it and
+    CF008 says what was not checked)."""
+
+
 class FileRef:
     """One referenced path: its stat, its bytes, and what they parse as. Every result is
-    computed at most once."""
+    computed at most once. ``elsewhere`` (a reason) marks a file that is not here to read."""
 
-    def __init__(self, fs, path: str, limit: int = PEM_SIZE_LIMIT):
+    def __init__(self, fs, path: str, limit: int = PEM_SIZE_LIMIT,
+                 elsewhere: str | None = None):
         self.fs = fs
         self.path = path
         self.limit = limit
         self._stat = self._lstat = self._data = None
         self._stat_err = self._data_err = None
         self._certs = self._key = None
+        if elsewhere:
+            self._stat_err = self._data_err = Elsewhere(errno.EACCES, elsewhere, path)
 
     # ---- metadata
     def stat(self) -> os.stat_result | None:

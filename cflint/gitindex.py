@@ -44,9 +44,12 @@ def work_tree(host_dir: str) -> str | None:
         d = parent
 
 
-def is_etckeeper(top: str, tree_path: str) -> bool:
-    """A deployed /etc that etckeeper keeps in git: its modes are real."""
-    return tree_path == "/etc" or os.path.exists(os.path.join(top, ".etckeeper"))
+def is_deployed(top: str, tree_path: str | None) -> bool:
+    """A work tree that is a deployed system, not a source: /etc kept in git (etckeeper,
+    ``.etckeeper`` at its root) or any work tree at or below /etc (a hand-made repository in
+    /etc/mail). Its modes are real and the files its configs name are the host's."""
+    return (tree_path is not None and (tree_path == "/etc" or tree_path.startswith("/etc/"))
+            or os.path.exists(os.path.join(top, ".etckeeper")))
 
 
 def git_dir(top: str) -> str | None:

@@ -418,16 +418,24 @@ class Installation:
         """The lazily read, cached view of one referenced path."""
         ref = self._files.get(path)
         if ref is None:
-            from .files import FileRef
+            from .files import PEM_SIZE_LIMIT, FileRef
 
             limit = self.settings.max_file_size
-            ref = self._files[path] = FileRef(self.fs, path, limit) if limit else \
-                FileRef(self.fs, path)
+            ref = self._files[path] = FileRef(self.fs, path, limit or PEM_SIZE_LIMIT,
+                                              self.elsewhere(path))
         return ref
 
     def tls_files(self, cfg: "CfConfig | None" = None) -> list:
-        """Every TLS file the configurations name, with its role."""
-        return self.memo(("tls_files", id(cfg)), lambda: self._tls_files(cfg))
+        """Every TLS file the configurations name, with its role; not those that live on
+        the host a repository's configuration is deployed to (``elsewhere_files``)."""
+        return self.memo(("tls_files", id(cfg)), lambda: [
+            r for r in self._tls_files(cfg) if self.elsewhere(r.path) is None])
+
+    def elsewhere_files(self) -> list:
+        """The TLS files the configurations name that are not here to inspect (see
+        ``elsewhere``): a rule says once that they were not checked."""
+        return self.memo("elsewhere_files", lambda: [
+            r for r in self._tls_files(None) if self.elsewhere(r.path) is not None])
 
     def certificates(self) -> list[tuple[str, str, object]]:
         """(option, path, CertInfo) of every certificate in the files the configs name
@@ -727,31 +735,80 @@ class Installation:
 
     # -------- whether modes and owners mean anything here
 
+    def elsewhere(self, path: str) -> str | None:
+        """Why a file a configuration names is not here to inspect, or None: the config is
+        a source kept in a repository (git tracks it, outside a deployed /etc), and the file
+        is not in that repository (missing from it; in the live view, outside its work
+        tree), so it lives on the host the config is deployed to. --check-permissions
+        always says the tree is deployed: everything is then read where it is."""
+        if self.settings.check_permissions == "always":
+            return None
+        return self.memo(("elsewhere", path), lambda: self._elsewhere(path))
+
+    def _elsewhere(self, path: str) -> str | None:
+        for cfg in self.configs:
+            top = self._source_top(cfg.path)
+            if top is None:
+                continue
+            if not self._present(path):
+                return (f"not in the repository that keeps {self.show(cfg.path)}, so on the "
+                        "host it is deployed to")
+            if type(self.fs) is LiveFS and not (
+                    os.path.realpath(path) + os.sep).startswith(top.rstrip(os.sep) + os.sep):
+                return (f"outside the repository that keeps {self.show(cfg.path)}, so what "
+                        "is there on this machine need not be the deployed host's")
+        return None
+
+    def _present(self, path: str) -> bool:
+        try:
+            self.fs.stat(path)
+            return True
+        except OSError as e:  # there, but not for us: the rules say so
+            return isinstance(e, PermissionError)
+
+    def _source_top(self, cfg_path: str) -> str | None:
+        """The work tree of a config git tracks outside a deployed /etc, else None."""
+        host_root = self._host_of(cfg_path)
+        if host_root is None:
+            return None
+        host, root = host_root
+        if self._git_tracked(host, root) is None:
+            return None
+        from . import gitindex
+
+        return gitindex.work_tree(os.path.dirname(host))
+
+    def _host_of(self, path: str) -> tuple[str, str | None] | None:
+        """(host path, --root directory or None) of a path in a live or re-based view;
+        None in an archive (a snapshot: what it holds is what the host held)."""
+        from .fs import RootFS
+
+        if type(self.fs) is LiveFS:
+            return os.path.realpath(path), None
+        if isinstance(self.fs, RootFS):
+            try:
+                return self.fs.host_path(path), self.fs.root
+            except OSError:
+                return self.fs.describe(path), self.fs.root
+        return None
+
     def permissions_skipped(self, path: str) -> str | None:
         """Why the mode and owner rules are skipped for ``path`` (None: they apply):
         --check-permissions never, or git tracks the file (cflint.gitindex: git records
         neither owners nor modes). Untracked and ignored files in a work tree, a tar
-        archive, and a deployed /etc kept by etckeeper are checked."""
+        archive, and a deployed system kept in git (gitindex.is_deployed) are checked."""
         mode = self.settings.check_permissions
         if mode == "always":
             return None
         if mode == "never":
             return NEVER
-        from .fs import RootFS
-
-        if type(self.fs) is LiveFS:
-            host, root = os.path.realpath(path), None
-        elif isinstance(self.fs, RootFS):
-            root = self.fs.root
-            try:
-                host = self.fs.host_path(path)
-            except OSError:
-                host = self.fs.describe(path)
-        else:
-            return None  # an archive: its modes and owners are recorded
-        return self.memo(("git", host), lambda: self._git_tracked(host, root))
+        host_root = self._host_of(path)
+        return None if host_root is None else self._git_tracked(*host_root)
 
     def _git_tracked(self, host: str, root: str | None) -> str | None:
+        return self.memo(("git", host), lambda: self._git_tracked_uncached(host, root))
+
+    def _git_tracked_uncached(self, host: str, root: str | None) -> str | None:
         from . import gitindex
 
         top = gitindex.work_tree(os.path.dirname(host))
@@ -762,7 +819,7 @@ class Installation:
         else:
             rel = os.path.relpath(top, root)
             in_tree = None if rel.startswith("..") else os.path.normpath("/" + rel)
-        if gitindex.is_etckeeper(top, in_tree):
+        if gitindex.is_deployed(top, in_tree):
             return None
         index = self.memo(("git-index", top), lambda: gitindex.tracked(top))
         name = os.fsencode(os.path.relpath(host, top)).replace(os.sep.encode(), b"/")

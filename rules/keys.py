@@ -14,6 +14,11 @@ from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, i
 KEY_OPTIONS = ("ServerKeyFile", "ClientKeyFile")
 
 
+ELSEWHERE_FIX = ("Lint the deployed host: cflint check /etc/mail there, or a snapshot of it "
+                 "(tar czf host.tar.gz /etc/mail, then cflint check host.tar.gz); or, if "
+                 "this tree is the deployed one, --check-permissions always.")
+
+
 class NotInspected(Rule):
     meta = RuleMeta(
         code="CF008", name="not-inspected", level="note", impacts=("hygiene",),
@@ -22,7 +27,10 @@ class NotInspected(Rule):
             "cflint reads the keys, certificates and directories a configuration names. "
             "When one cannot be read (typically: cflint runs without the privileges sendmail "
             "has), the checks that need its content are skipped; this note says which, so a "
-            "clean report is not mistaken for a checked one."),
+            "clean report is not mistaken for a checked one. A configuration kept in a "
+            "repository (git tracks it, outside a deployed /etc) names files of the host it "
+            "is deployed to: those the repository does not hold (in the live view: those "
+            "outside it) are not inspected either, rather than reported missing."),
         fix="Run cflint with the privileges needed to read the file (e.g. as root, or as "
             "the user sendmail reads it as), or lint a copy.",
         references=("cflint documentation: inputs",),
@@ -48,6 +56,19 @@ class NotInspected(Rule):
                 loc, f"{ref.option} {ref.path} could not be read ({f.error_text()}): "
                 f"{what} were not checked.",
                 fix=self.meta.fix, related=rel, anchor=f"uninspected:{ref.path}")
+        elsewhere: dict[object, list] = {}
+        for ref in model.elsewhere_files():
+            elsewhere.setdefault(ref.config, []).append(ref)
+        for cfg, refs in elsewhere.items():
+            ref = refs[0]
+            names = ", ".join(r.path for r in refs)
+            yield self.finding(
+                Location(cfg.path, ref.line, ref.column),
+                f"{len(refs)} file{'s' * (len(refs) != 1)} this configuration names "
+                f"({names}) {'are' if len(refs) != 1 else 'is'} "
+                f"{model.file(ref.path).error_text()}: their content (formats, pairs, dates, "
+                "chains, hash links) and modes were not checked here.",
+                fix=ELSEWHERE_FIX, anchor="uninspected:elsewhere")
         from .strength import access_entries
 
         for cfg in model.configs:

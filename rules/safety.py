@@ -392,9 +392,10 @@ class PermissionsNotChecked(Rule):
             "cflint skips the mode and owner rules for exactly the files the work tree's "
             "index lists, and says so once, naming them. Files git does not track (new, "
             "untracked or ignored: keys generated in place) have real modes and are "
-            "checked, and so is a deployed /etc that etckeeper keeps in git (.etckeeper at "
-            "the work-tree root, or /etc itself). --check-permissions always checks every "
-            "file; never checks none, without this note."),
+            "checked, and so is a deployed system kept in git (etckeeper's /etc, with "
+            ".etckeeper at the work-tree root, or any work tree at or below /etc). "
+            "--check-permissions always checks every file; never checks none, without this "
+            "note."),
         fix="Lint the deployed files (on the host, --root, or a tar archive) or pass "
             "--check-permissions always.",
         references=("git-scm: git records only the executable bit",

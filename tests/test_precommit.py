@@ -147,3 +147,28 @@ def test_whole_tree_hook_without_configs(tmp_path, precommit_home):
     r = _commit(repo, env, "docs")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "docs" in _git(repo, "log", "--oneline").stdout
+
+
+TLS = ("V10/Berkeley\nDjmail.example.test\n"
+       "O ServerCertFile=/etc/mail/tls/server.crt\nO ServerKeyFile=/etc/mail/tls/server.key\n"
+       "O CACertFile=/etc/mail/tls/ca.crt\nO CACertPath=/etc/mail/tls/certs\n"
+       "O ClientCertFile=/etc/mail/tls/client.crt\nO ClientKeyFile=/etc/mail/tls/client.key\n"
+       "Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
+
+
+@pytest.mark.parametrize("hook_id", ["cflint", "cflint-tree"])
+def test_starttls_config_whose_keys_live_on_the_host(tmp_path, precommit_home, hook_id):
+    """A real STARTTLS config kept in a repository names the host's keys and certificates,
+    which the repository does not hold: the commit goes through (one CF008 note, which
+    pre-commit shows only for a failing hook; test_repository_sources checks it), not
+    refused for 'missing' files, and a real mistake in the same config still is."""
+    repo, env = _repo(tmp_path, hook_id, precommit_home)
+    _put(repo, {"mail/sendmail.cf": TLS})
+    _git(repo, "add", ".")
+    r = _commit(repo, env, "tls")
+    out = r.stdout + r.stderr
+    assert r.returncode == 0 and re.search(r"cflint \(.*\)\.+Passed", out), out
+    _put(repo, {"mail/sendmail.cf": TLS.replace("O CACertPath=", "O CACertPth=")})
+    _git(repo, "add", ".")
+    r = _commit(repo, env, "typo")
+    assert r.returncode != 0 and "CF002" in r.stdout + r.stderr, r.stdout + r.stderr
