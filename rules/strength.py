@@ -445,15 +445,35 @@ class DhParametersWeak(Rule):
 
 
 class CrlUnusable(Rule):
+    def _empty_crlpath(self, cfg):
+        """CRLPath set to nothing: X509_LOOKUP_add_dir("") fails, and with it the whole TLS
+        set-up (observed on 8.17: STARTTLS is not offered)."""
+        s = cfg.get("CRLPath")
+        if s is None or s.value.strip():
+            return
+        server = cfg.role == "mta"
+        yield self.finding(
+            loc(cfg, s.line, s.opt.value_column),
+            "CRLPath is set but empty: sendmail's X509_LOOKUP_add_dir(\"\") fails (it logs "
+            "\"X509_LOOKUP_add_dir()=failed\") and its TLS set-up fails with it: "
+            + ("it does not offer STARTTLS." if server else
+               "the MSP sends its mail without STARTTLS."),
+            level="error", impacts=("starttls-off",) if server else ("client-tls-degraded",),
+            fix="Remove the line, or name the hashed CRL directory: 'O CRLPath="
+                "/etc/mail/tls/crls' (then openssl rehash /etc/mail/tls/crls).",
+            anchor="crlpath:empty")
+
     meta = RuleMeta(
         code="CF108", name="crl-unusable", level="warning", impacts=("verify-fails",),
-        summary="CRLFile missing, unparsable or past its nextUpdate",
+        summary="CRLFile missing, empty, unparsable or past its nextUpdate; CRLPath empty",
         rationale=(
             "sendmail reads only the first CRL of CRLFile. When the file is missing or "
             "unparsable it logs \"PEM_read_bio_X509_CRL(<path>)=failed\" and carries on "
             "without it (8.16+; 8.13-8.15 switch CRL checking on all the same, so every peer "
             "certificate then fails verification). A CRL past its nextUpdate makes OpenSSL "
-            "fail verification of certificates from that issuer (\"CRL has expired\")."),
+            "fail verification of certificates from that issuer (\"CRL has expired\"). An "
+            "empty CRLPath (8.16.1+) is worse: X509_LOOKUP_add_dir(\"\") fails and TLS set-up "
+            "with it, so the server does not offer STARTTLS."),
         fix="Keep CRLFile current (fetch the CA's CRL regularly) or remove the option.",
         references=(OP_ME_TLS, "RFC 5280 5.1.2.5"),
         bad_example="O CRLFile=/etc/mail/tls/missing.crl",
@@ -463,6 +483,7 @@ class CrlUnusable(Rule):
     def check(self, model):
         tv = model.target.version
         for cfg in model.configs:
+            yield from self._empty_crlpath(cfg)
             s = cfg.get("CRLFile")
             if s is None:
                 continue
@@ -473,11 +494,12 @@ class CrlUnusable(Rule):
                            "the same: every peer certificate then fails verification" if old
                            else "and carries on without CRL checking")
             if not path.startswith("/"):
-                if path:
-                    yield self.finding(loc(cfg, s.line, col),
-                                       f"CRLFile '{path}' is not an absolute path: sendmail "
-                                       f"treats it as missing {consequence}.",
-                                       fix="Give an absolute path.", anchor="crl:relative")
+                what = f"'{path}' is not an absolute path" if path else "is empty"
+                yield self.finding(loc(cfg, s.line, col),
+                                   f"CRLFile {what}: sendmail cannot open it, logs "
+                                   f"\"PEM_read_bio_X509_CRL({path})=failed\" {consequence}.",
+                                   fix="Give the CRL's absolute path, or remove the line.",
+                                   anchor="crl:relative" if path else "crl:empty")
                 continue
             f = model.file(path)
             if f.permission_denied:

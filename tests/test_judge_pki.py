@@ -83,6 +83,8 @@ assert set(REFERENCE) == set(pki.SCENARIOS), "REFERENCE must list every scenario
 LOG_ONLY: dict[str, tuple[dict[str, str], str, list[str], bool]] = {
     # load_crlpath(): X509_LOOKUP_add_dir("") fails, and init with it
     "crlpath-empty": ({"CRLPath": ""}, "CF108", ["starttls-off"], False),
+    # an empty CRLFile is opened as "" and logged; TLS goes on without CRLs
+    "crlfile-empty": ({"CRLFile": ""}, "CF108", ["verify-fails"], True),
 }
 
 
@@ -102,6 +104,7 @@ class World:
     log_note: str
     log_captured: bool
     log_only: dict[str, Probe]
+    log_only_cfs: dict[str, Path]
 
 
 def _absolute(directory: Path, opts: dict[str, str]) -> dict[str, str]:
@@ -163,7 +166,7 @@ def pki_world(sendmail, sendmail_version, tmp_path_factory, pytestconfig):
         world = World(root, tmp_path_factory.mktemp("pki-lint"), sendmail_version, cfs,
                       options, probes,
                       syslog.note or f"sendmail's log captured ({syslog.mode} /dev/log)",
-                      syslog.mode != "none", log_only)
+                      syslog.mode != "none", log_only, extra)
         capman = pytestconfig.pluginmanager.getplugin("capturemanager")
         if capman is not None:
             with capman.global_and_fixture_disabled():
@@ -299,9 +302,10 @@ def test_log_lines_explained_by_static_rules(pki_world, tmp_path):
 
 
 def test_log_only_lines(pki_world, tmp_path):
-    """The options sendmail logs but no static rule reports yet: sendmail's verdict, its
-    error line, and the rule and impacts cflint logs gives that line (saved as
-    tests/fixtures/maillog/files.* with $CFLINT_SAVE_MAILLOG)."""
+    """Option values outside the PKI scenarios (empty CRLPath, empty CRLFile): sendmail's
+    verdict, its error line, the rule and impacts cflint logs gives that line (saved as
+    tests/fixtures/maillog/files.* with $CFLINT_SAVE_MAILLOG), and the same rule from
+    cflint check, with starttls-off exactly when sendmail does not offer STARTTLS."""
     if not pki_world.log_captured:
         pytest.fail(f"sendmail's log could not be captured: {pki_world.log_note}")
     saved = {}
@@ -314,5 +318,10 @@ def test_log_only_lines(pki_world, tmp_path):
         found = explain_log(lines, tmp_path / name)
         assert [(f["evidence"]["explained_by"], f["impacts"]) for f in found] == \
             [(code, impacts)], (found, p.describe())
+        static = sj.lint(pki_world.log_only_cfs[name], tmp_path, target=pki_world.version,
+                         extra=("--now", NOW_ARG)).findings
+        assert code in {f["code"] for f in static}, static
+        blocked = any("starttls-off" in f["impacts"] for f in static)
+        assert blocked == (not offered), (static, p.describe())
         saved[name] = (p.pid, p.log, set())
     save_maillog("files", saved, meta_of=lambda n: {"expect": {LOG_ONLY[n][1]: LOG_ONLY[n][2]}})
