@@ -139,14 +139,15 @@ class Issuer:
 
 
 @functools.lru_cache(maxsize=None)
-def _ca(label: str = "ca", cn: str = "cflint test CA") -> Issuer:
-    """A self-signed root CA: RSA 2048, CA:TRUE, SHA-256."""
+def _ca(label: str = "ca", cn: str = "cflint test CA", org: str = "cflint tests",
+        not_before: datetime = CA_FROM, not_after: datetime = CA_TO) -> Issuer:
+    """A self-signed root CA: CA:TRUE, keyCertSign, SKID, SHA-256 (its own key)."""
     key = _key(label)
-    name = _name(cn)
+    name = _name(cn, org)
     cert = (x509.CertificateBuilder()
             .subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(CA_FROM).not_valid_after(CA_TO)
+            .not_valid_before(not_before).not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
                                          key_encipherment=False, data_encipherment=False,
@@ -832,21 +833,7 @@ if __name__ == "__main__":
 def public_root(cn: str, not_before: datetime = datetime(2006, 1, 1, tzinfo=timezone.utc),
                 not_after: datetime = datetime(2040, 1, 1, tzinfo=timezone.utc)) -> Issuer:
     """A self-signed root as public CAs make them (CA:TRUE, keyCertSign, SKID), its own key."""
-    key = _key("public " + cn)
-    name = _name(cn, "cflint public roots")
-    cert = (x509.CertificateBuilder()
-            .subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before).not_valid_after(not_after)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False,
-                                         decipher_only=False), critical=True)
-            .add_extension(_ski(key), critical=False)
-            .sign(key, hashes.SHA256()))
-    return Issuer(key, cert)
+    return _ca("public " + cn, cn, "cflint public roots", not_before, not_after)
 
 
 def distro_store(root: Path, roots: dict[str, x509.Certificate], family: str = "debian",
