@@ -12,6 +12,7 @@ from typing import Mapping
 from .escape import escape, escape_tree
 
 LEVELS = ("note", "warning", "error")
+FIX_KINDS = ("option", "remove", "shell", "manual")
 LEVEL_RANK = {"none": 0, "note": 1, "warning": 2, "error": 3}
 
 IMPACTS = (
@@ -81,7 +82,17 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class RuleMeta:
-    """A rule's metadata, as data. Docs, ``cflint rule CODE`` and SARIF come from here."""
+    """A rule's metadata, as data. Docs, ``cflint rule CODE`` and SARIF come from here.
+
+    ``fix_kind`` says how the fix text of the rule's findings is applied (each fixture's
+    fix is applied and linted again by tests/test_fixes.py), one or more of:
+    ``"option"`` an option line to write, quoted (``'O Name=value'``, with its .mc
+    ``define(`confNAME', `value')dnl``); ``"remove"`` a line to delete ("Remove the line")
+    or a word to take out of a list option ("Remove WORD from the NAME line");
+    ``"shell"`` commands among chmod, chown, chgrp, ln -s, rm, mv, cp, mkdir -p, echo
+    'LINE' >> FILE, makemap, openssl rehash and ``cd DIR &&``; ``"manual"`` work only a
+    person can do (renew a certificate, give a passphrase, restart the daemon), with
+    ``fix_manual`` saying what, in a few words."""
 
     code: str
     name: str
@@ -102,6 +113,8 @@ class RuleMeta:
     # what the rule reads: "config" (cflint check), "probe" (cflint probe: the running
     # server) or "logs" (cflint logs: the mail log); each command runs its own rules
     inputs: str = "config"
+    fix_kind: tuple[str, ...] = ()  # of FIX_KINDS; how the fix applies (see above)
+    fix_manual: str = ""  # with "manual": what a person has to do, and why
     pack: str = ""  # the distribution that registered it, filled in by the engine
 
     @property

@@ -207,9 +207,11 @@ def _confusion(model, directory: str, y: Entry, x: Entry) -> tuple[str, str] | N
 
     cy, cx = cert(y), cert(x)
     rehash = f"openssl rehash {directory}"
+    # the hash links go too: openssl rehash keeps a link whose target is gone
+    links = f"{directory}/{y.name} {directory}/{x.name}"
     if cy is None or cx is None:
         return ("their key identifiers cannot be read",
-                f"Keep one of them: rm {_file_of(directory, x)} && {rehash}")
+                f"Keep one of them: rm {_file_of(directory, x)} {links} && {rehash}")
     if cy.spki == cx.spki:
         return None  # one key: a signature by either verifies with either
     (sy, _), (sx, _) = cy.key_ids, cx.key_ids
@@ -218,12 +220,12 @@ def _confusion(model, directory: str, y: Entry, x: Entry) -> tuple[str, str] | N
         drop = x if sx is None else y
         return (f"{drop.name} has no subject key identifier, so no authority key identifier "
                 "rules it out as the issuer of what the other one issued",
-                f"rm {_file_of(directory, drop)} && {rehash}   (or, if both must stay, "
+                f"rm {_file_of(directory, drop)} {links} && {rehash}   (or, if both must stay, "
                 f"re-issue {_file_of(directory, drop)} with subjectKeyIdentifier=hash)")
     if sy == sx:
         return (f"both have the same subject key identifier ({sy.hex(':')}) for different "
                 "keys, so an authority key identifier cannot tell them apart",
-                f"rm {_file_of(directory, older)} && {rehash}   (or, if both must stay, "
+                f"rm {_file_of(directory, older)} {links} && {rehash}   (or, if both must stay, "
                 f"re-issue {_file_of(directory, older)} with subjectKeyIdentifier=hash)")
     for s in visible_certs(model):
         c = s.cert
@@ -238,7 +240,7 @@ def _confusion(model, directory: str, y: Entry, x: Entry) -> tuple[str, str] | N
         what = "has no authority key identifier" if c.key_ids[1] is None else \
             "has an authority key identifier without a key identifier"
         other = x if c.signed_by(cy) else y if c.signed_by(cx) else None
-        keep = f"; or keep only its issuer: rm {_file_of(directory, other)} && {rehash}" \
+        keep = f"; or keep only its issuer: rm {_file_of(directory, other)} {links} && {rehash}" \
             if other else ""
         return (f"the {s.source} {shown} {what}, so OpenSSL cannot tell which of the two "
                 "issued it",
@@ -265,6 +267,7 @@ class HashLinkMissing(Rule):
         references=(OPENSSL_REHASH,),
         bad_example="/etc/mail/certs/cacert.pem and no 1a2b3c4d.0 link to it",
         good_example="/etc/mail/certs/1a2b3c4d.0 -> cacert.pem",
+        fix_kind=('shell',),
     )
 
     @folded(lambda model, n, certs: f"{n} CA certificate{'s' * (n != 1)} without a hash "
@@ -320,6 +323,7 @@ class HashLinkDangling(Rule):
         references=(OPENSSL_REHASH,),
         bad_example="1a2b3c4d.0 -> old-ca.pem (deleted)",
         good_example="1a2b3c4d.0 -> ca.pem",
+        fix_kind=('shell',),
     )
 
     @folded(lambda model, n, certs: f"{n} dangling hash link{'s' * (n != 1)}", "rehash")
@@ -350,6 +354,7 @@ class HashLinkWrong(Rule):
         references=(OPENSSL_REHASH,),
         bad_example="9d66eef0.0 -> ca.pem (the old MD5 hash)",
         good_example="1a2b3c4d.0 -> ca.pem (openssl x509 -hash)",
+        fix_kind=('shell',),
     )
 
     @folded(lambda model, n, certs: f"{n} misnamed hash link{'s' * (n != 1)}", "rehash")
@@ -414,6 +419,8 @@ class HashLinkSequence(Rule):
         good_example="1a2b3c4d.0 -> ca-2025.pem, 1a2b3c4d.1 -> ca-2026.pem (same subject, each "
                      "its own subjectKeyIdentifier; issued certificates carry "
                      "authorityKeyIdentifier), as openssl rehash makes them",
+        fix_kind=('shell', 'manual'),
+        fix_manual='re-issue a CA or leaf certificate with key identifiers',
     )
 
     @folded(lambda model, n, certs: f"{n} hash-link sequence problem{'s' * (n != 1)} (gaps, "
@@ -492,6 +499,8 @@ class CaPathKind(Rule):
         references=("sendmail-tls reference §2.2, §4.8",),
         bad_example="O CACertFile=/etc/ssl/certs\nO CACertPath=/etc/ssl/certs/ca.pem",
         good_example="O CACertFile=/etc/ssl/certs/ca.pem\nO CACertPath=/etc/ssl/certs",
+        fix_kind=('shell', 'manual'),
+        fix_manual='point the CA option at the right kind of file',
     )
 
     def check(self, model):
@@ -539,6 +548,7 @@ class HashLinkTargetNotCert(Rule):
         references=(OPENSSL_REHASH,),
         bad_example="1a2b3c4d.0 -> server.key",
         good_example="1a2b3c4d.0 -> ca.pem",
+        fix_kind=('shell',),
     )
 
     def check(self, model):
@@ -576,6 +586,8 @@ class BundleInCapath(Rule):
         references=(OPENSSL_REHASH,),
         bad_example="/etc/mail/certs/bundle.pem with 3 CA certificates",
         good_example="one certificate per file, each with its hash link",
+        fix_kind=('manual',),
+        fix_manual='split the bundle into one certificate per file',
     )
 
     @folded(lambda model, n, certs: f"{n} bundle{'s' * (n != 1)} whose certificates lack "
@@ -617,6 +629,8 @@ class CaFileTooLarge(Rule):
         references=("sendmail op.me, CACertFile",),
         bad_example="O CACertFile=/etc/ssl/certs/ca-certificates.crt",
         good_example="O CACertFile=/etc/mail/tls/ca.crt",
+        fix_kind=('manual',),
+        fix_manual='choose which CAs the client certificates come from',
     )
 
     def check(self, model):

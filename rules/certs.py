@@ -61,6 +61,8 @@ class CertUnreadableFormat(Rule):
         references=(OP_ME_CERTS, "sendmail-tls reference §4.1"),
         bad_example="O ServerCertFile=/etc/mail/tls/server.der",
         good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+        fix_kind=('manual',),
+        fix_manual='convert or replace the certificate and point the option at it',
     )
 
     def check(self, model):
@@ -117,6 +119,8 @@ class CertExpired(Rule):
         references=(RFC5280,),
         bad_example="notAfter in the past",
         good_example="notBefore <= now <= notAfter",
+        fix_kind=('manual',),
+        fix_manual='renew the certificate',
     )
 
     @folded(lambda model, n, certs: f"{n} " + (
@@ -154,6 +158,8 @@ class CertExpiringSoon(Rule):
         references=(RFC5280,),
         bad_example="notAfter in 10 days",
         good_example="notAfter in 200 days",
+        fix_kind=('manual',),
+        fix_manual='renew the certificate',
     )
 
     @folded(lambda model, n, certs: f"{n} {roots(n, certs)} expiring within "
@@ -212,6 +218,8 @@ class WeakSignature(Rule):
         references=(OPENSSL_SECLEVEL, "sendmail-tls reference §4.4"),
         bad_example="Signature Algorithm: sha1WithRSAEncryption (issued by a CA)",
         good_example="Signature Algorithm: sha256WithRSAEncryption",
+        fix_kind=('manual',),
+        fix_manual='the CA must reissue the certificate with SHA-256',
     )
 
     def check(self, model):
@@ -279,6 +287,8 @@ class ChainNotVerified(Rule):
         references=(OP_ME_CERTS,),
         bad_example="server cert issued by a CA that CACertFile does not hold",
         good_example="CACertFile holds the server cert's issuing CA",
+        fix_kind=('manual',),
+        fix_manual="get the issuing CA's certificate from the CA",
     )
 
     def check(self, model):
@@ -327,6 +337,8 @@ class EkuMissing(Rule):
         references=(RFC5280 + " 4.2.1.12",),
         bad_example="ClientCertFile with EKU serverAuth only",
         good_example="ClientCertFile with EKU clientAuth",
+        fix_kind=('manual',),
+        fix_manual='the CA must issue a certificate with the right key usage',
     )
 
     def check(self, model):
@@ -365,6 +377,8 @@ class HostnameMismatch(Rule):
         references=("RFC 6125", "RFC 7817"),
         bad_example="Djmail.example.test, certificate for other.example.test",
         good_example="Djmail.example.test, certificate for mail.example.test",
+        fix_kind=('manual',),
+        fix_manual='the CA must issue a certificate for the host name',
     )
 
     def check(self, model):
@@ -406,6 +420,8 @@ class CaCertNotCa(Rule):
         references=(RFC5280 + " 4.2.1.9",),
         bad_example="CACertFile holding a server certificate (CA:FALSE)",
         good_example="CACertFile holding the CA certificate (CA:TRUE)",
+        fix_kind=('manual',),
+        fix_manual="get the issuing CA's certificate from the CA",
     )
 
     def check(self, model):
@@ -440,6 +456,8 @@ class ChainFileIgnored(Rule):
         references=(OP_ME_CERTS, "sendmail-tls reference §4.3"),
         bad_example="ServerCertFile = leaf + intermediate",
         good_example="ServerCertFile = leaf; intermediate in CACertFile",
+        fix_kind=('manual',),
+        fix_manual='split the chain file by hand: leaf in the cert file, the rest in CACertFile',
     )
 
     def check(self, model):
@@ -469,6 +487,8 @@ class LifetimeTooLong(Rule):
         references=(CAB_BR,),
         bad_example="validity 5 years",
         good_example="validity 90 days",
+        fix_kind=('manual',),
+        fix_manual='reissue the certificate with a shorter validity',
     )
 
     def check(self, model):
@@ -498,6 +518,8 @@ class SelfSignedServerCert(Rule):
         references=(OP_ME_CERTS,),
         bad_example="issuer == subject, self-signed",
         good_example="issued by a CA peers trust",
+        fix_kind=('manual',),
+        fix_manual='get a certificate from a public CA',
     )
 
     def check(self, model):

@@ -16,6 +16,17 @@ def loc(cfg, line: int | None, column: int | None = None) -> Location:
     return Location(cfg.path, line, column)
 
 
+def option_fix(name: str, value: str, verb: str = "Set") -> str:
+    """A fix that sets an option, as the .cf line and the .mc define: "Set 'O Name=value'
+    (in the .mc: define(`confNAME', `value')dnl)"; "Write" replaces the line the finding
+    is on. An option no conf macro writes goes under LOCAL_CONFIG in the .mc."""
+    from cflint.sendmail.mc_macros import macro_for_option
+
+    macro = macro_for_option(name)
+    mc = f"define(`{macro}', `{value}')dnl" if macro else f"O {name}={value} under LOCAL_CONFIG"
+    return f"{verb} 'O {name}={value}'   (in the .mc: {mc})"
+
+
 def did_you_mean(word: str, choices, n: int = 3) -> str:
     low = {c.lower(): c for c in choices}
     hits = difflib.get_close_matches(word.lower(), list(low), n=n, cutoff=0.72)
@@ -41,6 +52,8 @@ class ParseError(Rule):
         bad_example="o ServerCertFile=/etc/mail/tls/server.crt",
         good_example="O ServerCertFile=/etc/mail/tls/server.crt",
         suppressible=False,
+        fix_kind=("remove", "manual"),
+        fix_manual="a missing local mailer is added by hand (MAILER(`local') in the .mc)",
     )
 
     def check(self, model):
@@ -48,11 +61,15 @@ class ParseError(Rule):
             for p in cfg.problems:
                 if p.kind != "syntax":
                     continue
+                nomailer = p.sendmail == "No local mailer defined"
                 yield self.finding(
                     loc(cfg, p.line, p.column),
                     f"{p.message}. sendmail says: \"{p.sendmail}\" and refuses the file.",
-                    fix="Fix or remove this line, then rebuild (make -C /etc/mail) and check "
-                        "with 'sendmail -bt -C FILE </dev/null'.",
+                    fix=("Add the local mailer: MAILER(`local')dnl in the .mc (it writes the "
+                         "'Mlocal' line), rebuild, and check with 'sendmail -bt -C FILE "
+                         "</dev/null'." if nomailer else
+                         "Fix or remove this line, then rebuild (make -C /etc/mail) and "
+                         "check with 'sendmail -bt -C FILE </dev/null'."),
                     anchor=f"line:{p.sendmail}")
 
 
@@ -71,6 +88,8 @@ class InputUnreadable(Rule):
         bad_example="cflint check /run/fifo.cf    # a FIFO",
         good_example="cflint check /etc/mail/sendmail.cf",
         suppressible=False,
+        fix_kind=('manual',),
+        fix_manual='give cflint a readable regular file: a run with other privileges, or a copy',
     )
 
     def check(self, model):
@@ -93,6 +112,7 @@ class UnknownOption(Rule):
         references=(SENDMAIL_DOCS, "sendmail readcf.c setoption()"),
         bad_example="O ServerCertFiel=/etc/mail/tls/server.crt",
         good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+        fix_kind=('remove',),
     )
 
     def check(self, model):
@@ -150,6 +170,7 @@ class OneLetterTrap(Rule):
         references=(SENDMAIL_DOCS, "sendmail readcf.c setoption()"),
         bad_example="OServerCertFile=/etc/mail/tls/server.crt",
         good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -158,22 +179,21 @@ class OneLetterTrap(Rule):
                 if s.opt.form != "short" or s.meant is None:
                     continue
                 o = s.opt
-                fixed = f"O {o.raw_rest}"
+                fixed = option_fix(s.meant.name, o.raw_rest.partition("=")[2], "Write")
                 if s.status == SHORT_UNKNOWN:
                     yield self.finding(
                         loc(cfg, o.line, 2),
                         f"'O{o.raw_rest[:40]}' has no space after 'O', so sendmail reads "
                         f"'{o.name}' as a one-letter option, which does not exist: it says "
                         f"\"readcf: unknown option name 0x{ord(o.name):x}\" and does not start.",
-                        impacts=("daemon-fails",), fix=f"Write: {fixed}",
-                        anchor=f"trap:{s.meant.name}")
+                        impacts=("daemon-fails",), fix=fixed, anchor=f"trap:{s.meant.name}")
                 else:
                     yield self.finding(
                         loc(cfg, o.line, 2),
                         f"'O{o.raw_rest[:40]}' has no space after 'O': sendmail silently sets "
                         f"the one-letter option {o.name} ({s.spec.name}) to '{o.value[:40]}', "
                         f"and {s.meant.name} is not set at all.",
-                        fix=f"Write: {fixed}", anchor=f"trap:{s.meant.name}")
+                        fix=fixed, anchor=f"trap:{s.meant.name}")
 
 
 class AbbreviatedOption(Rule):
@@ -189,6 +209,7 @@ class AbbreviatedOption(Rule):
         references=(SENDMAIL_DOCS,),
         bad_example="O ServerCert=/etc/mail/tls/server.crt",
         good_example="O ServerCertFile=/etc/mail/tls/server.crt",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -201,7 +222,7 @@ class AbbreviatedOption(Rule):
                         f"'{o.name}' is an abbreviation of {s.spec.name}: sendmail accepts it "
                         f"(\"Option {o.name} used as abbreviation for {s.spec.name}\"), but a "
                         "later option with the same prefix would make it ambiguous and fatal.",
-                        fix=f"Write: O {s.spec.name}={o.value}",
+                        fix=option_fix(s.spec.name, o.value, "Write"),
                         anchor=f"option:{o.name.lower()}")
                 elif s.status == AMBIGUOUS:
                     c = s.candidates
@@ -212,7 +233,8 @@ class AbbreviatedOption(Rule):
                         f"ambiguous option name {o.name} (matches {matches})\" and does not "
                         "start.",
                         level="error", impacts=("daemon-fails",),
-                        fix="Write the full name: " + " or ".join(f"O {n}={o.value}" for n in c[:3]),
+                        fix="Write the full name: " + "; or ".join(
+                            option_fix(n, o.value, "").strip() for n in c[:3]),
                         anchor=f"option:{o.name.lower()}")
 
 
@@ -230,6 +252,7 @@ class DuplicateOption(Rule):
         references=(SENDMAIL_DOCS,),
         bad_example="O ServerKeyFile=/etc/mail/tls/a.key\nO ServerKeyFile=/etc/mail/tls/b.key",
         good_example="O ServerKeyFile=/etc/mail/tls/b.key",
+        fix_kind=('remove',),
     )
 
     def check(self, model):
@@ -270,6 +293,7 @@ class NotInTargetVersion(Rule):
         versions="8.13-8.18",
         bad_example="O DontBlameSendmail=CertOwner     # target 8.17",
         good_example="O DontBlameSendmail=GroupReadableKeyFile",
+        fix_kind=('remove',),
     )
 
     def check(self, model):
@@ -330,6 +354,7 @@ class UnknownMcDefine(Rule):
         references=("sendmail cf/README", "sendmail cf/m4/proto.m4"),
         bad_example="define(`confCA_CERT', `/etc/mail/tls/ca.crt')dnl",
         good_example="define(`confCACERT', `/etc/mail/tls/ca.crt')dnl",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -378,6 +403,8 @@ class CfOutOfDate(Rule):
                      "sendmail.cf: O LogLevel=9"),
         good_example=("sendmail.mc: define(`confLOG_LEVEL', `14')dnl\n"
                       "sendmail.cf: O LogLevel=14"),
+        fix_kind=('manual',),
+        fix_manual='rebuild the cf with m4 and restart sendmail',
     )
 
     def check(self, model):
@@ -462,6 +489,8 @@ class SuppressionProblem(Rule):
         good_example="# cflint: ignore[CF501] until 2027-03-01 key moves to the HSM in Q1\n"
                      "O ServerKeyFile=/etc/mail/tls/server.key",
         suppressible=False,
+        fix_kind=('manual',),
+        fix_manual='only the author knows why a finding was suppressed',
     )
     late = True  # runs after the suppressions were applied, to judge them
 

@@ -38,6 +38,8 @@ class NotInspected(Rule):
                     "as a user",
         good_example="O ServerKeyFile=/etc/mail/tls/server.key   # cflint run as root",
         suppressible=False,
+        fix_kind=('manual',),
+        fix_manual='run cflint where it can read the file, or keep the text source beside the .db',
     )
 
     def check(self, model):
@@ -101,6 +103,8 @@ class EncryptedPrivateKey(Rule):
         references=(OP_ME_CERTS, "sendmail-tls reference §4.2"),
         bad_example="-----BEGIN ENCRYPTED PRIVATE KEY-----",
         good_example="-----BEGIN PRIVATE KEY-----",
+        fix_kind=('manual',),
+        fix_manual='removing the passphrase needs the passphrase',
     )
 
     def check(self, model):
@@ -142,6 +146,8 @@ class KeyCertMismatch(Rule):
         references=(OP_ME_CERTS,),
         bad_example="O ServerCertFile=/etc/mail/tls/new.crt\nO ServerKeyFile=/etc/mail/tls/old.key",
         good_example="O ServerCertFile=/etc/mail/tls/new.crt\nO ServerKeyFile=/etc/mail/tls/new.key",
+        fix_kind=('manual',),
+        fix_manual='find the matching key or reissue the certificate',
     )
 
     def check(self, model):
@@ -191,6 +197,8 @@ class KeyUnreadableFormat(Rule):
         references=(OP_ME_CERTS, "sendmail-tls reference §4.1"),
         bad_example="O ServerKeyFile=/etc/mail/tls/server.der",
         good_example="O ServerKeyFile=/etc/mail/tls/server.key",
+        fix_kind=('manual',),
+        fix_manual='convert the key (openssl pkey) and point the option at it',
     )
 
     def check(self, model):
@@ -242,6 +250,8 @@ class KeyTooWeak(Rule):
         references=(OPENSSL_SECLEVEL, "sendmail-tls reference §4.4"),
         bad_example="RSA 1024-bit server key",
         good_example="RSA 3072-bit or EC P-256 server key",
+        fix_kind=('manual',),
+        fix_manual='a new key needs a new certificate from the CA',
     )
 
     def check(self, model):
@@ -329,6 +339,8 @@ class CaPrivateKeyOnServer(Rule):
         references=("OpenSSL CA.pl(1)",),
         bad_example="/etc/mail/tls/cakey.pem",
         good_example="(no CA key on the server)",
+        fix_kind=('manual',),
+        fix_manual='move the CA key to an offline machine first',
     )
 
     def check(self, model):
@@ -369,6 +381,8 @@ class StrayPrivateKey(Rule):
         references=("OpenSSL CA.pl(1)",),
         bad_example="/etc/mail/tls/newkey.pem (named by no option)",
         good_example="only the keys ServerKeyFile and ClientKeyFile name",
+        fix_kind=('manual',),
+        fix_manual='only the admin knows whether the key is still needed',
     )
 
     def check(self, model):

@@ -116,6 +116,8 @@ class StarttlsNotOfferedLive(Rule):
         bad_example="$ cflint probe mx.example.org:25\n250-mx.example.org Hello\n250-PIPELINING\n"
                     "250 HELP      (no 250-STARTTLS)",
         good_example="250-mx.example.org Hello\n250-STARTTLS\n250 HELP",
+        fix_kind=('manual',),
+        fix_manual='the running daemon must be restarted (or its peers fixed) and probed again',
     )
 
     def check(self, model):
@@ -163,6 +165,8 @@ class PredictionMismatch(Rule):
                     "(STARTTLS offered; CF501 predicts it off)",
         good_example="$ cflint probe --config /etc/mail localhost:25\n"
                      "(STARTTLS offered; no static finding turns it off)",
+        fix_kind=('manual',),
+        fix_manual='the running daemon must be restarted (or its peers fixed) and probed again',
     )
 
     def check(self, model):
@@ -203,6 +207,8 @@ class StaleCertificateServed(Rule):
         references=(f"{REF} §2.2 step 3",),
         bad_example="served SHA-256 3A:...   ServerCertFile on disk SHA-256 9F:...",
         good_example="served SHA-256 9F:...   ServerCertFile on disk SHA-256 9F:...",
+        fix_kind=('manual',),
+        fix_manual='the running daemon must be restarted (or its peers fixed) and probed again',
     )
 
     def check(self, model):
@@ -249,6 +255,8 @@ class LiveVerifyFailed(Rule):
         references=(f"{REF} §4.8", f"{REF} §4.3"),
         bad_example="verify: fail (unable to get local issuer certificate)",
         good_example="verify: ok (the certificate chains to a given CA)",
+        fix_kind=('manual',),
+        fix_manual='the running daemon must be restarted (or its peers fixed) and probed again',
     )
 
     def check(self, model):
@@ -435,6 +443,8 @@ class LogReportsTlsFailure(Rule):
         good_example="Dec  1 10:00:00 mx sm-mta[812]: STARTTLS=server, relay=peer "
                      "[192.0.2.7], version=TLSv1.3, verify=OK, cipher=TLS_AES_256_GCM_SHA384, "
                      "bits=256/256",
+        fix_kind=('manual',),
+        fix_manual='the running daemon must be restarted (or its peers fixed) and probed again',
     )
 
     def check(self, model):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from cflint.api import Location, Rule, RuleMeta
 from cflint.model import NEVER
 
+from .framework import option_fix
 from .pki_common import starttls_side
 from cflint.sendmail.safefile import link_target_dir_writable, safefile
 
@@ -176,9 +177,23 @@ def _msp_shares(model, ref) -> bool:
 
 
 def _dbs_line(model, cfg) -> str:
-    return ("O DontBlameSendmail=GroupReadableKeyFile   (in the .mc: "
-            "define(`confDONT_BLAME_SENDMAIL', `GroupReadableKeyFile')dnl; add to an existing "
-            f"DontBlameSendmail line in {cfg.path})")
+    """GroupReadableKeyFile added to the DontBlameSendmail words the config has."""
+    words = [w.strip() for s in cfg.all("DontBlameSendmail") for w in s.value.split(",")
+             if w.strip()]
+    return option_fix("DontBlameSendmail", ",".join([*words, "GroupReadableKeyFile"]))
+
+
+def _link_end(fs, path: str) -> str | None:
+    """The file a chain of symbolic links ends at, or None (broken, a loop)."""
+    for _ in range(40):
+        try:
+            if not st.S_ISLNK(fs.lstat(path).st_mode):
+                return path
+            target = fs.readlink(path)
+        except OSError:
+            return None
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    return None
 
 
 class KeyGroupReadable(_SafetyRule):
@@ -208,6 +223,7 @@ class KeyGroupReadable(_SafetyRule):
         references=(SAFEFILE, MSP_README),
         bad_example="-rw-r----- root smmsp server.key, no GroupReadableKeyFile",
         good_example="-rw------- root root server.key",
+        fix_kind=('shell', 'option'),
     )
 
     def fix(self, model, v):
@@ -230,6 +246,7 @@ class KeyWorldReadable(_SafetyRule):
         references=(SAFEFILE,),
         bad_example="-rw-r--r-- root root server.key",
         good_example="-rw------- root root server.key",
+        fix_kind=('shell',),
     )
 
     def extra_impacts(self, ref):
@@ -254,6 +271,7 @@ class TlsFileWritable(_SafetyRule):
         references=(SAFEFILE,),
         bad_example="-rw-rw-r-- root root server.crt",
         good_example="-rw-r--r-- root root server.crt",
+        fix_kind=('shell',),
     )
 
     def fix(self, model, v):
@@ -275,6 +293,7 @@ class UnsafeDirectoryPath(_SafetyRule):
         references=(SAFEFILE,),
         bad_example="drwxrwxr-x root root /etc/mail/tls",
         good_example="drwxr-xr-x root root /etc/mail/tls",
+        fix_kind=('shell',),
     )
 
     def fix(self, model, v):
@@ -306,6 +325,8 @@ class WrongOwner(_SafetyRule):
         references=(SAFEFILE,),
         bad_example="-rw------- mail mail server.key (MTA as root)",
         good_example="-rw------- root root server.key",
+        fix_kind=('shell', 'manual'),
+        fix_manual='a link that cannot be followed is replaced by hand',
     )
 
     def select(self, model, v):
@@ -317,9 +338,12 @@ class WrongOwner(_SafetyRule):
         u, ref = v.unsafe, v.ref
         who = v.who
         if u.kind == "symlink":
-            return f"Replace the link by the file itself: cp --remove-destination $(readlink -f {ref.path}) {ref.path}"
+            end = _link_end(model.fs, ref.path)
+            return (f"Replace the link by the file itself: cp --remove-destination {end} "
+                    f"{ref.path}" if end else f"Replace the link {ref.path} by the file itself.")
         if u.kind == "hardlink":
-            return f"Give {ref.path} its own copy (cp {ref.path} {ref.path}.new && mv {ref.path}.new {ref.path})"
+            return (f"Give {ref.path} its own copy: cp {ref.path} {ref.path}.new && "
+                    f"mv {ref.path}.new {ref.path}")
         if u.kind == "owner":
             owner = "root" if who.uid == 0 else model.user_name(who.uid)
             return f"chown {owner} {ref.path}"
@@ -327,8 +351,9 @@ class WrongOwner(_SafetyRule):
             return f"chmod u+r {ref.path}"
         if u.uid == who.uid:
             return f"chmod u+r {ref.path}"
-        return (f"chgrp {model.group_name(who.gid)} {ref.path} && chmod g+r {ref.path}"
-                + (" (and GroupReadableKeyFile for a key)" if is_key(ref) else ""))
+        if is_key(ref):  # a group-readable key needs GroupReadableKeyFile: own it instead
+            return f"chown {model.user_name(who.uid)} {ref.path} && chmod 600 {ref.path}"
+        return f"chgrp {model.group_name(who.gid)} {ref.path} && chmod g+r {ref.path}"
 
 
 class NotRegularFile(_SafetyRule):
@@ -342,6 +367,8 @@ class NotRegularFile(_SafetyRule):
         references=(SAFEFILE,),
         bad_example="O ServerKeyFile=/etc/mail/tls   # a directory",
         good_example="O ServerKeyFile=/etc/mail/tls/server.key",
+        fix_kind=('manual',),
+        fix_manual='only the admin knows which regular file the option should name',
     )
 
     def fix(self, model, v):
@@ -361,6 +388,8 @@ class KeyOutsideSafeDirectory(Rule):
         references=(SAFEFILE,),
         bad_example="/etc/mail/tls/server.key -> /tmp/server.key",
         good_example="/etc/mail/tls/server.key (a regular file)",
+        fix_kind=('shell', 'manual'),
+        fix_manual='a link that cannot be followed is replaced by hand',
     )
 
     def check(self, model):
@@ -376,8 +405,9 @@ class KeyOutsideSafeDirectory(Rule):
                 loc, f"{ref.option} {ref.path} is a symbolic link into {bad}, a writable "
                 "directory: sendmail accepts it (it checks only the link's own directory), "
                 "but whoever can write there can replace the key.",
-                fix=f"Move the key: cp --remove-destination $(readlink -f {ref.path}) "
-                    f"{ref.path} && chmod 600 {ref.path}",
+                fix=(f"Move the key: mv {end} {ref.path} && chmod 600 {ref.path}"
+                     if (end := _link_end(model.fs, ref.path)) else
+                     f"Move the key out of {bad} and name it directly in {ref.option}."),
                 related=rel, anchor=f"CF507:{ref.path}", evidence={"path": ref.path,
                                                                   "writable_dir": bad})
 
@@ -403,6 +433,8 @@ class PermissionsNotChecked(Rule):
         bad_example="cflint check ./mail   # server.key committed to the repository",
         good_example="cflint check /etc/mail",
         suppressible=False,
+        fix_kind=('manual',),
+        fix_manual="lint the deployed files: a checkout's modes say nothing",
     )
 
     def check(self, model):
@@ -451,13 +483,17 @@ class MspKeyUnreadable(_SafetyRule):
         references=(MSP_README, SAFEFILE),
         bad_example="-rw------- root root client.key, named in submit.cf",
         good_example="-rw-r----- root smmsp client.key, GroupReadableKeyFile in submit.cf",
+        fix_kind=('shell', 'option'),
     )
 
     def fix(self, model, v):
         p = v.ref.path
         fix = f"chown root:smmsp {p} && chmod 640 {p}"
-        if not model.safety_flags(v.ref.config).group_readable_keyfile:
-            fix += f"; and in {v.ref.config.path}: " + _dbs_line(model, v.ref.config)
+        for cfg in (v.ref.config, model.mta):  # the MTA too, when it names the same key
+            if cfg is not None and not model.safety_flags(cfg).group_readable_keyfile and (
+                    cfg is v.ref.config or any(r.path == p and is_key(r)
+                                               for r in model.tls_files(cfg))):
+                fix += f"; and in {cfg.path}: " + _dbs_line(model, cfg)
         return fix
 
 
@@ -478,6 +514,7 @@ class MspGroupReadableKeyFileMissing(_SafetyRule):
         references=(MSP_README,),
         bad_example="submit.cf without DontBlameSendmail, key root:smmsp 0640",
         good_example="O DontBlameSendmail=GroupReadableKeyFile   (submit.cf)",
+        fix_kind=('option',),
     )
 
     def fix(self, model, v):
@@ -499,6 +536,7 @@ class KeysTooOpenWithoutMsp(Rule):
         references=(MSP_README,),
         bad_example="-rw-r----- root smmsp server.key, submit.cf names no key",
         good_example="-rw------- root root server.key",
+        fix_kind=('shell',),
     )
 
     def check(self, model):
@@ -546,6 +584,7 @@ class DontBlameTooBroad(Rule):
         references=(SAFEFILE,),
         bad_example="O DontBlameSendmail=GroupReadableKeyFile   # keys are 0600",
         good_example="O DontBlameSendmail=TrustStickyBit",
+        fix_kind=('remove',),
     )
 
     def check(self, model):
@@ -572,7 +611,8 @@ class DontBlameTooBroad(Rule):
                     yield self.finding(line, "DontBlameSendmail has GroupReadableKeyFile, but no "
                                        f"key {cfg.path} names is group-readable: the flag "
                                        "only weakens the check.",
-                                       fix="Remove GroupReadableKeyFile from DontBlameSendmail.",
+                                       fix="Remove GroupReadableKeyFile from the "
+                                           "DontBlameSendmail line.",
                                        anchor="CF604:grkf")
             if flags.group_writable_dirpath_safe:
                 strict = Flags(trust_sticky_bit=flags.trust_sticky_bit)
@@ -582,8 +622,8 @@ class DontBlameTooBroad(Rule):
                     yield self.finding(line, "DontBlameSendmail has GroupWritableDirPathSafe, but "
                                        "no TLS file lies below a group-writable directory: the "
                                        "flag only weakens the check.",
-                                       fix="Remove GroupWritableDirPathSafe from "
-                                           "DontBlameSendmail.", anchor="CF604:gwdps")
+                                       fix="Remove GroupWritableDirPathSafe from the "
+                                           "DontBlameSendmail line.", anchor="CF604:gwdps")
             if flags.cert_owner:
                 allowed = {0} | {w.uid for w in model.identities(cfg)} | {
                     w.trusted_uid for w in model.identities(cfg)}
@@ -591,7 +631,7 @@ class DontBlameTooBroad(Rule):
                     yield self.finding(line, "DontBlameSendmail has CertOwner, but every TLS "
                                        "file already has an allowed owner: the flag only "
                                        "weakens the check.",
-                                       fix="Remove CertOwner from DontBlameSendmail.",
+                                       fix="Remove CertOwner from the DontBlameSendmail line.",
                                        anchor="CF604:certowner")
 
 
@@ -612,6 +652,7 @@ class MspMtaDrift(Rule):
         bad_example="sendmail.cf CACertFile=/etc/mail/tls/ca.crt, submit.cf "
                     "CACertFile=/etc/ssl/old-ca.pem",
         good_example="both name /etc/mail/tls/ca.crt",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -624,5 +665,5 @@ class MspMtaDrift(Rule):
             yield self.finding(
                 loc_of(model.msp, b), f"submit.cf's {opt} ({b.value}) differs from "
                 f"sendmail.cf's ({a.value}); if one set is meant, they will drift apart.",
-                fix=f"Use the same {opt} in both (in {model.mta.path}:{a.line}).",
+                fix=option_fix(opt, a.value.strip()) + f", as {model.mta.path}:{a.line} has",
                 related=[loc_of(model.mta, a)], anchor=f"CF605:{opt}")

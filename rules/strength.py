@@ -11,7 +11,7 @@ from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import pem_blocks
 from cflint.sendmail import options as optdata
 
-from .framework import loc
+from .framework import loc, option_fix
 from .tls_options import OP_ME_TLS, ssl_option_tokens
 from .values import is_true
 
@@ -103,6 +103,7 @@ class CipherListInvalid(Rule):
         references=(OPENSSL_CIPHERS, OP_ME_TLS),
         bad_example="O CipherList=NOT-A-CIPHER",
         good_example="O CipherList=HIGH:!aNULL:!MD5",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -117,9 +118,8 @@ class CipherListInvalid(Rule):
                         f"(judged here; the target host's OpenSSL may differ): sendmail logs "
                         f"\"SSL_CTX_set_cipher_list({s.value}) failed, list ignored\" and "
                         "OpenSSL's default ciphers apply.",
-                        fix="Write a list OpenSSL accepts, e.g. "
-                            "'O CipherList=HIGH:!aNULL:!MD5:!RC4:!3DES' (check it with: "
-                            f"openssl ciphers -v '{s.value}').",
+                        fix=option_fix("CipherList", "HIGH:!aNULL:!MD5:!RC4:!3DES") +
+                            f"; check a list with: openssl ciphers -v '{s.value}'",
                         anchor="cipherlist-invalid",
                         evidence={"openssl": openssl_label()})
             s = cfg.get("CipherSuites")
@@ -138,8 +138,8 @@ class CipherListInvalid(Rule):
                     f"CipherSuites names {', '.join(bad)}, which {'is' if len(bad) == 1 else 'are'}"
                     f" not TLS 1.3 suites (only {', '.join(TLS13_SUITES)} exist): {consequence}. "
                     "TLS 1.2 ciphers belong in CipherList.",
-                    fix="'O CipherSuites=TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:"
-                        "TLS_AES_128_GCM_SHA256', and move TLS 1.2 names to CipherList.",
+                    fix=option_fix("CipherSuites", ":".join(TLS13_SUITES[:3])) +
+                        "; TLS 1.2 names belong in CipherList",
                     anchor="ciphersuites-invalid")
 
 
@@ -157,6 +157,7 @@ class CipherListWeak(Rule):
         references=(OPENSSL_CIPHERS, "RFC 7465", "RFC 9325 (BCP 195)"),
         bad_example="O CipherList=ALL:RC4-SHA",
         good_example="O CipherList=HIGH:!aNULL:!MD5:!RC4:!3DES",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -193,8 +194,8 @@ class CipherListWeak(Rule):
                     "target would admit")
             yield self.finding(
                 loc(cfg, s.line, s.opt.value_column), msg + ".",
-                fix="Exclude them, e.g. 'O CipherList=HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:"
-                    "!EXPORT'.",
+                fix="Exclude them: " + option_fix(
+                    "CipherList", "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES:!EXPORT", ""),
                 anchor="cipherlist-weak", evidence={"openssl": openssl_label()})
 
 
@@ -228,6 +229,7 @@ class LegacyProtocols(Rule):
         references=(RFC8996, OP_ME_TLS),
         bad_example="O ServerSSLOptions=-SSL_OP_NO_TLSv1",
         good_example="O ServerSSLOptions=+SSL_OP_NO_SSLv3,+SSL_OP_NO_TLSv1,+SSL_OP_NO_TLSv1_1",
+        fix_kind=('remove', 'option'),
     )
 
     def check(self, model):
@@ -254,16 +256,16 @@ class LegacyProtocols(Rule):
                             bits &= ~v
                             for name, label in LEGACY:
                                 if values.get(name, 0) & v:
-                                    cleared.append((label, s))
+                                    cleared.append((label, s, sign + word))
                         else:
                             bits |= v
-                for label, s in cleared:
+                for label, s, token in cleared:
                     yield self.finding(
                         loc(cfg, s.line, s.opt.value_column),
                         f"{opt} clears the option that disables {label}, re-enabling a "
                         "deprecated protocol (RFC 8996).",
-                        fix=f"Remove the '-' entry for {label} from {opt}, or write "
-                            f"'+{[n for n, lab in LEGACY if lab == label][0]}'.",
+                        fix=f"Remove {token} from the {opt} line (or write "
+                            f"+{[n for n, lab in LEGACY if lab == label][0]} instead).",
                         anchor=f"legacy:{opt}:{label}")
                 if not legacy_allowed_by_default(model):
                     continue
@@ -286,7 +288,10 @@ class LegacyProtocols(Rule):
                     f"the OpenSSL of a {model.target.label} host still allows "
                     f"{', '.join(missing)} unless {opt} disables "
                     f"{'it' if len(missing) == 1 else 'them'}, and {opt} does not.",
-                    fix=f"O {opt}=+SSL_OP_NO_SSLv3 +SSL_OP_NO_TLSv1 +SSL_OP_NO_TLSv1_1",
+                    fix=option_fix(opt, " ".join([*(a.value.strip() for a in cfg.all(opt)
+                                                    if a.value.strip()),
+                                                  *(f"+{n}" for n, lab in LEGACY
+                                                    if lab in missing)])),
                     anchor=f"legacy-default:{opt}")
 
 
@@ -359,6 +364,8 @@ class DhParametersWeak(Rule):
         references=(RFC7919, OP_ME_TLS),
         bad_example="O DHParameters=1024",
         good_example="O DHParameters=/etc/mail/tls/dh2048.pem",
+        fix_kind=('option', 'manual'),
+        fix_manual='before 8.15.2 only a DH parameter file made with openssl dhparam helps',
     )
 
     def check(self, model):
@@ -369,12 +376,12 @@ class DhParametersWeak(Rule):
             s = cfg.get("DHParameters")
             if s is None:
                 if tv < (8, 14, 4):
-                    yield self._f(cfg, cfg.line_of("ServerCertFile"), None,
+                    yield self._f(model, cfg, cfg.line_of("ServerCertFile"), None,
                                   f"DHParameters is not set: {model.target.label} then uses "
                                   "its built-in 512-bit group (breakable, Logjam).",
                                   "unset")
                 elif tv < (8, 15, 2):
-                    yield self._f(cfg, cfg.line_of("ServerCertFile"), None,
+                    yield self._f(model, cfg, cfg.line_of("ServerCertFile"), None,
                                   f"DHParameters is not set: {model.target.label} then "
                                   "generates 1024-bit parameters at every start (weak).",
                                   "unset")
@@ -385,34 +392,39 @@ class DhParametersWeak(Rule):
             if c == "/":
                 yield from self._file(model, cfg, s, v)
             elif c in "5":
-                yield self._f(cfg, s.line, col, f"DHParameters='{v}' selects the built-in "
+                yield self._f(model, cfg, s.line, col,
+                              f"DHParameters='{v}' selects the built-in "
                               "512-bit group (sendmail reads only the first character): "
                               "breakable (Logjam).", "512")
             elif c == "1":
-                yield self._f(cfg, s.line, col, f"DHParameters='{v}' generates 1024-bit "
+                yield self._f(model, cfg, s.line, col,
+                              f"DHParameters='{v}' generates 1024-bit "
                               "parameters (only the first character counts): weak.", "1024")
-            elif c in ("i", "I", "n", "N"):
+            elif c in ("n", "N") or (c in ("i", "I") and tv >= (8, 15, 2)):
                 continue
             elif c == "2":
                 if tv < (8, 14, 8):
-                    yield self._f(cfg, s.line, col, f"DHParameters='{v}': '2' exists only "
+                    yield self._f(model, cfg, s.line, col,
+                                  f"DHParameters='{v}': '2' exists only "
                                   f"from 8.14.8; {model.target.label} logs \"illegal value "
                                   f"'{v}' for DHParameters\" and uses its default.", "illegal")
             elif c in ("a", "A") and tv >= (8, 18):
                 continue
             else:
-                yield self._f(cfg, s.line, col, f"DHParameters='{v}' is no keyword sendmail "
+                yield self._f(model, cfg, s.line, col,
+                              f"DHParameters='{v}' is no keyword sendmail "
                               f"knows (it reads only the first character, '{c}'): it logs "
                               f"\"illegal value '{v}' for DHParameters\" and uses its default.",
                               "illegal")
 
-    def _f(self, cfg, line, col, msg, anchor):
-        return self.finding(loc(cfg, line, col), msg,
-                            fix="Use a 2048-bit (or larger) file: openssl dhparam -out "
-                                "/etc/mail/tls/dh2048.pem 2048, then 'O DHParameters="
-                                "/etc/mail/tls/dh2048.pem'; or 'i' for the built-in 2048-bit "
-                                "group.",
-                            anchor=f"dh:{anchor}")
+    def _f(self, model, cfg, line, col, msg, anchor):
+        dh_file = ("a 2048-bit (or larger) file: openssl dhparam -out /etc/mail/tls/dh2048.pem "
+                   "2048, then point DHParameters at it")
+        # 'i' (the built-in 2048-bit group) exists from 8.15.2; before, only a file
+        fix = (option_fix("DHParameters", "i") + f" (the built-in 2048-bit group); or {dh_file}"
+               if model.target.version >= (8, 15, 2) else
+               f"Use {dh_file} ({model.target.label} has no built-in 2048-bit group).")
+        return self.finding(loc(cfg, line, col), msg, fix=fix, anchor=f"dh:{anchor}")
 
     def _file(self, model, cfg, s, path):
         f = model.file(path)
@@ -420,7 +432,8 @@ class DhParametersWeak(Rule):
         if not f.exists or not f.is_regular:
             if f.permission_denied:
                 return
-            yield self._f(cfg, s.line, col, f"DHParameters file {path} "
+            yield self._f(model, cfg, s.line, col,
+                          f"DHParameters file {path} "
                           f"{f.missing_text() if not f.exists else 'is not a regular file'}: "
                           "sendmail falls back to its default group (it logs the DH init "
                           "line with '(I)').", "missing")
@@ -433,11 +446,13 @@ class DhParametersWeak(Rule):
             after = ("so no DH is set up at all (at LogLevel 7 or less the fallback is "
                      "skipped: only ECDHE remains)" if ll <= 7 else
                      "it falls back to its default group")
-            yield self._f(cfg, s.line, col, f"DHParameters file {path} is unusable ({reason}): "
+            yield self._f(model, cfg, s.line, col,
+                          f"DHParameters file {path} is unusable ({reason}): "
                           f"sendmail logs \"cannot read DH parameters({path})\" and {after}.",
                           "unusable")
         elif bits < 2048:
-            yield self._f(cfg, s.line, col, f"DHParameters file {path} holds {bits}-bit "
+            yield self._f(model, cfg, s.line, col,
+                          f"DHParameters file {path} holds {bits}-bit "
                           "parameters, under 2048 bits: weak (Logjam).", f"bits:{bits}")
 
 
@@ -478,6 +493,8 @@ class CrlUnusable(Rule):
         references=(OP_ME_TLS, "RFC 5280 5.1.2.5"),
         bad_example="O CRLFile=/etc/mail/tls/missing.crl",
         good_example="O CRLFile=/etc/mail/tls/ca.crl   # current",
+        fix_kind=('remove', 'manual'),
+        fix_manual='a current CRL comes from the CA',
     )
 
     def check(self, model):
@@ -498,7 +515,7 @@ class CrlUnusable(Rule):
                 yield self.finding(loc(cfg, s.line, col),
                                    f"CRLFile {what}: sendmail cannot open it, logs "
                                    f"\"PEM_read_bio_X509_CRL({path})=failed\" {consequence}.",
-                                   fix="Give the CRL's absolute path, or remove the line.",
+                                   fix="Remove the line, or give the CRL's absolute path.",
                                    anchor="crl:relative" if path else "crl:empty")
                 continue
             f = model.file(path)
@@ -527,7 +544,8 @@ class CrlUnusable(Rule):
                     loc(cfg, s.line, col),
                     f"CRLFile {path} holds no readable PEM CRL: sendmail logs "
                     f"\"PEM_read_bio_X509_CRL({path})=failed\" {consequence}.",
-                    fix=f"Convert it: openssl crl -inform DER -in {path} -out {path}.pem",
+                    fix=f"Install the CA's CRL in PEM form as {path} (from DER: openssl crl "
+                        f"-inform DER -in CRL.der -out {path}), or remove the CRLFile line.",
                     anchor="crl:unparsable")
                 continue
             nxt = crl.next_update_utc
@@ -570,6 +588,8 @@ class RandFileUnusable(Rule):
         bad_example="O RandFile=egd:/dev/random     # --vendor hpux",
         good_example="O RandFile=egd:/var/run/egd-pool     # --vendor hpux",
         versions="8.13-8.18",
+        fix_kind=('remove', 'manual'),
+        fix_manual='HP-UX needs a running EGD/PRNGD socket or a fresh seed file',
     )
 
     def check(self, model):
@@ -700,6 +720,7 @@ class DowngradeEnabled(Rule):
         references=(OP_ME_TLS, "sendmail cf/README: access database, TLS_Srv, Try_TLS"),
         bad_example="O TLSFallbacktoClear=True",
         good_example="TLS_Srv:relay.example.com VERIFY  (access)",
+        fix_kind=('remove', 'shell'),
     )
 
     def check(self, model):
@@ -757,10 +778,12 @@ class AuthBeforeTls(Rule):
             "With PLAIN or LOGIN among AuthMechanisms, a client sends the password in clear "
             "text (base64) unless the session is encrypted; AuthOptions 'p' (confAUTH_OPTIONS "
             "`p') makes sendmail offer those mechanisms only after STARTTLS."),
-        fix="O AuthOptions=p,y   (in the .mc: define(`confAUTH_OPTIONS', `p,y')dnl)",
+        fix="Add p to AuthOptions, keeping its other letters: O AuthOptions=A,p   (in the .mc: "
+            "define(`confAUTH_OPTIONS', `A,p')dnl)",
         references=("sendmail cf/README: confAUTH_OPTIONS", "RFC 4954"),
         bad_example="O AuthMechanisms=LOGIN PLAIN",
         good_example="O AuthMechanisms=LOGIN PLAIN\nO AuthOptions=p",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -778,12 +801,12 @@ class AuthBeforeTls(Rule):
                        for tok in re.split(r"[ ,\t]+", a.value) if tok}
             if "p" in letters:
                 continue
-            a = cfg.get("AuthOptions")
+            have = [tok for a in cfg.all("AuthOptions") for tok in re.split(r"[ ,\t]+", a.value)
+                    if tok]
             yield self.finding(
                 loc(cfg, s.line, s.opt.value_column),
                 f"AuthMechanisms offers {' and '.join(plain)}, and AuthOptions has no 'p': "
                 "sendmail offers them before STARTTLS, so a client may send its password in "
                 "clear text.",
-                fix="O AuthOptions=p" + (f",{a.value}" if a and a.value.strip() else "") +
-                    "   (in the .mc: define(`confAUTH_OPTIONS', `p')dnl)",
+                fix=option_fix("AuthOptions", ",".join([*have, "p"])),
                 anchor="auth-plain")

@@ -7,7 +7,7 @@ from cflint.api import Rule, RuleMeta
 from cflint.model import is_defined_path
 from cflint.sendmail import options as optdata
 
-from .framework import did_you_mean, loc
+from .framework import did_you_mean, loc, option_fix
 
 OP_ME_TLS = "sendmail op.me, section 'Certificates for STARTTLS' and the option list"
 SERVER_REQUIRED = ("ServerCertFile", "ServerKeyFile", "CACertFile", "CACertPath")
@@ -127,6 +127,8 @@ class ServerTlsIncomplete(Rule):
                      "O ServerKeyFile=/etc/mail/tls/server.key\n"
                      "O CACertFile=/etc/mail/tls/ca.crt\n"
                      "O CACertPath=/etc/ssl/certs",
+        fix_kind=('option', 'manual'),
+        fix_manual="the admin chooses the certificate, key and CA files (cflint names examples)",
     )
 
     def check(self, model):
@@ -162,13 +164,16 @@ class ServerTlsIncomplete(Rule):
                     continue
                 line, col = value_place(cfg, name, (line0, col0))
                 what = "is missing" if not second else f"is not an absolute path ('{second}')"
+                names = [n.strip() for n in cfg.get(name).value.split(",") if n.strip()]
                 yield self.finding(
                     loc(cfg, line, col),
                     f"the second {name} name after the comma {what}: once a second pair is "
                     "given it must be defined, so sendmail does not offer STARTTLS.",
-                    fix="Write both names with no space after the comma "
-                        "('/a.crt,/b.crt'), for both ServerCertFile and ServerKeyFile, or "
-                        "drop the second name.",
+                    fix=(option_fix(name, ",".join(names)) + "; both names absolute, no "
+                         "space after the comma, in ServerCertFile and ServerKeyFile alike"
+                         if len(names) == 2 and all(n.startswith("/") for n in names) else
+                         f"Give {name} two absolute names with no space after the comma "
+                         "('/a.crt,/b.crt'), as ServerKeyFile, or drop the second name."),
                     anchor=f"second:{name}")
 
 
@@ -197,6 +202,9 @@ class ClientTlsIncomplete(Rule):
         good_example="# submit.cf\nO ClientCertFile=/etc/mail/tls/client.crt\n"
                      "O ClientKeyFile=/etc/mail/tls/client.key\n"
                      "O CACertFile=/etc/mail/tls/ca.crt\nO CACertPath=/etc/ssl/certs",
+        fix_kind=('manual',),
+        fix_manual="the admin chooses the client certificate, key and CA files (cflint names "
+                   "examples)",
     )
 
     def check(self, model):
@@ -225,9 +233,9 @@ class ClientTlsIncomplete(Rule):
                     + f": {who} sends no client certificate (the peer logs verify=NO) "
                     "and nothing stops or warns.",
                     impacts=("client-tls-degraded",),
-                    fix=f"Set 'O {name}=/etc/mail/tls/"
-                        f"{'client.crt' if name == 'ClientCertFile' else 'client.key'}' "
-                        "(absolute path).",
+                    fix="Set an absolute path, e.g. " + option_fix(
+                        name, "/etc/mail/tls/client." + ("crt" if "Cert" in name else "key"),
+                        "").strip(),
                     anchor=f"missing:{name}")
             # the CA options: for an MTA they are CF101's, unless TLSSrvOptions=C
             if cfg.role == "mta" and "C" not in tls_srv_flags(cfg):
@@ -243,8 +251,10 @@ class ClientTlsIncomplete(Rule):
                     f"both set, so {who} cannot verify the server ({{verify}}=FAIL); mail "
                     "that requires verification is not delivered over TLS.",
                     impacts=("verify-fails",),
-                    fix=f"Set 'O {name}="
-                        f"{'/etc/mail/tls/ca.crt' if name == 'CACertFile' else '/etc/ssl/certs'}'.",
+                    fix="Set an absolute path, e.g. " + option_fix(
+                        name,
+                        "/etc/mail/tls/ca.crt" if name == "CACertFile" else "/etc/ssl/certs",
+                        "").strip(),
                     anchor=f"missing:{name}")
 
 
@@ -262,6 +272,8 @@ class SslOptionInvalid(Rule):
         references=(OP_ME_TLS, "OpenSSL SSL_CTX_set_options(3)"),
         bad_example="O ServerSSLOptions=+SSL_OP_NO_SSLV3,+SSL_OP_NO_TLS1",
         good_example="O ServerSSLOptions=+SSL_OP_NO_SSLv3,+SSL_OP_NO_TLSv1",
+        fix_kind=('remove', 'manual'),
+        fix_manual='an empty SSL option name is a stray separator to find by hand',
     )
 
     def check(self, model):
@@ -280,7 +292,9 @@ class SslOptionInvalid(Rule):
                             f"{opt}: unknown SSL option '{word}': sendmail says \"readcf: "
                             f"{opt} option value {word} unrecognized\" and does not start."
                             + why,
-                            fix=f"Correct or remove {word} on this line.",
+                            fix=(f"Remove {word} from the {opt} line, or correct it." if word
+                                 else "Remove the empty name from the line (a TAB or comma at "
+                                 "the start, two commas, or a space after + or -)."),
                             anchor=f"sslop:{opt}:{word.lower()}")
             allowed = {"V"} | ({"C"} if model.target.version >= (8, 15, 1) else set())
             for s in cfg.all("TLSSrvOptions"):
@@ -293,7 +307,8 @@ class SslOptionInvalid(Rule):
                             f"'{tok[0]}'\" and ignores it. Only the first character of each "
                             "token counts: 'VC' sets only V; write 'V,C'.",
                             level="warning", impacts=("config-error",),
-                            fix="Use V and/or C, separated by commas.",
+                            fix=f"Remove {tok} from the TLSSrvOptions line (only V and C "
+                                "exist, separated by commas).",
                             anchor=f"tlssrv:{tok}")
 
 
@@ -333,6 +348,7 @@ class FingerprintAlgorithmInvalid(Rule):
         versions="8.15.1-8.18",
         bad_example="O CertFingerprintAlgorithm=sha265",
         good_example="O CertFingerprintAlgorithm=sha256",
+        fix_kind=('option',),
     )
 
     def check(self, model):
@@ -345,6 +361,6 @@ class FingerprintAlgorithmInvalid(Rule):
                 f"CertFingerprintAlgorithm='{s.value}' is not a digest OpenSSL knows: "
                 "sendmail turns TLS off as server and as client and logs \"STARTTLS=init, "
                 f"CertFingerprintAlgorithm={s.value}, status=invalid\".",
-                fix="Write 'O CertFingerprintAlgorithm=sha256' (or remove the line: md5 is "
-                    "then used for {cert_md5}).",
+                fix=option_fix("CertFingerprintAlgorithm", "sha256") + "; or remove the "
+                    "line (md5 is then used for {cert_md5})",
                 anchor="fpalg")

@@ -58,6 +58,8 @@ class InvalidOptionValue(Rule):
         references=(SENDMAIL_DOCS, "sendmail readcf.c setoption(), settimeout()"),
         bad_example="O DontBlameSendmail=GroupReadableKeyfile,Group-Writable",
         good_example="O DontBlameSendmail=GroupReadableKeyFile",
+        fix_kind=('remove', 'manual'),
+        fix_manual='a misspelt Timeout or Milter name, or a missing user, is corrected by hand',
     )
 
     def check(self, model):
@@ -74,7 +76,8 @@ class InvalidOptionValue(Rule):
                     f"unknown DontBlameSendmail word '{word}': sendmail says \"readcf: "
                     f"DontBlameSendmail option: {word} unrecognized\" and does not start."
                     + hint,
-                    fix="Remove or correct the word on this line.", anchor=f"dbs:{word}")
+                    fix=f"Remove {word} from the DontBlameSendmail line, or correct it.",
+                    anchor=f"dbs:{word}")
             for s in cfg.applied():
                 check = VALIDATORS.get(s.spec.name)
                 if check is None:
