@@ -63,6 +63,7 @@ def _index(model, directory):
 
     sh = _hashes()
     out = Index()
+    done: dict[str, Entry] = {}   # file identity -> the entry that read it
     try:
         names = model.fs.listdir(directory)
     except OSError:
@@ -91,6 +92,11 @@ def _index(model, directory):
             out.append(e)
             continue
         e.real = _identity(model, path, s)
+        if e.real in done:  # a hash link to a file already read: the same contents
+            d = done[e.real]
+            e.kind, e.certs, e.crl_hash = d.kind, d.certs, d.crl_hash
+            out.append(e)
+            continue
         if st.S_ISDIR(s.st_mode):
             e.kind = "dir"
             out.append(e)
@@ -103,6 +109,8 @@ def _index(model, directory):
         if data is None:
             out.append(e)
             continue
+        if e.real != path:  # an inode (a path has none: nothing to share)
+            done[e.real] = e
         blocks = pem_blocks(data) if b"-----BEGIN" in data else []
         certs = [b for b in blocks if b.label in ("CERTIFICATE", "TRUSTED CERTIFICATE",
                                                   "X509 CERTIFICATE") and b.der]
@@ -111,8 +119,7 @@ def _index(model, directory):
             e.kind = "cert"
             for b in certs:
                 try:
-                    cur, old = sh.cert_hashes(b.der)
-                    subject = sh.canonical_name(sh.cert_subject_der(b.der))
+                    cur, old, subject = sh.cert_hashes_subject(b.der)
                 except (sh.SubjectHashError, ValueError):
                     continue
                 e.certs.append((hashlib.sha256(b.der).hexdigest(), cur, old, subject))

@@ -100,15 +100,12 @@ def _cache_path() -> str | None:
 
 def grammar_cache_path(grammar_path: str, prefix: str) -> str | None:
     """Where lark keeps a grammar's built LALR tables: cflint's cache directory
-    ($XDG_CACHE_HOME/cflint), keyed by the grammar and lark's version; None when it
-    cannot be written (the tables are then built in memory)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    d = os.path.join(base, "cflint")
-    try:
-        os.makedirs(d, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(d, os.W_OK):
+    (:func:`cflint.cache.cache_dir`), keyed by the grammar and lark's version; None when
+    it cannot be written (the tables are then built in memory)."""
+    from ..cache import cache_dir
+
+    d = cache_dir()
+    if d is None:
         return None
     import lark
 

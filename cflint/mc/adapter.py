@@ -19,13 +19,12 @@ findings point at the line people edit.
 """
 from __future__ import annotations
 
+import os
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..cf.parser import CfDocument, OptionLine, Problem, option_key, parse as parse_cf
-from .parser import expand as expand_m4
-from .parser import parse as parse_mc
 
 # Macros sendmail-cf's cfhead.m4 defines before the .mc's own defines run (an .mc may
 # redefine them), as far as option values use them.
@@ -91,6 +90,70 @@ CF_DIRS = ("/usr/share/sendmail/cf", "/usr/share/sendmail-cf", "/usr/lib/sendmai
            "/usr/share/sendmail", "/usr/lib/mail", "/usr/local/share/sendmail/cf")
 
 
+
+
+_KEY_TEXT = "PRIVATE KEY-----"
+# the sources the expansion is a function of, besides the .mc and what it reads
+_CODE = ("mc/adapter.py", "mc/m4eval.py", "mc/parser.py", "mc/grammar.lark", "cf/parser.py",
+         "cf/grammar.lark", "sendmail/options.py", "sendmail/mc_macros.py", "__init__.py")
+
+
+def _code_id() -> bytes:
+    import sys
+
+    from .. import __version__
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parts = [__version__.encode(), sys.version.encode()]
+    for name in _CODE:
+        with open(os.path.join(here, name), "rb") as fh:  # cflint's own files
+            parts.append(fh.read())
+    return b"\0".join(parts)
+
+
+def _text_id(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from ..cache import digest
+
+    return digest(text)
+
+
+def mc_to_cf_cached(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
+    """:func:`mc_to_cf` through cflint's cache directory. The entry is found by the
+    .mc's path and bytes and cflint's own code; it holds every ``read(path)`` the
+    expansion made with the SHA-256 of what came back (None: missing), and is used only
+    when each of those reads gives the same bytes again. Nothing is stored when the
+    cache directory is not writable, or when the .mc or a file it read holds a private
+    key (key material is never written to the cache)."""
+    from ..cache import cache_dir, digest, load, store
+
+    d = cache_dir() if read is not None else None
+    if d is None:
+        return mc_to_cf(text, path, read)
+    entry = os.path.join(d, f"mc-expansion-{digest(_code_id(), path, text)[:40]}.pickle")
+    got = load(entry)
+    try:
+        reads, result = got
+        if all(_text_id(read(p)) == h for p, h in reads):
+            doc, info = result
+            if isinstance(doc, CfDocument) and isinstance(info, McInfo):
+                return doc, info
+    except Exception:  # a corrupt or foreign entry: expand again
+        pass
+    reads, secret = [], _KEY_TEXT in text
+
+    def recording(p: str):
+        nonlocal secret
+        got = read(p)
+        reads.append((p, _text_id(got)))
+        secret = secret or (got is not None and _KEY_TEXT in got)
+        return got
+
+    doc, info = mc_to_cf(text, path, recording)
+    if not secret:
+        store(entry, (reads, (doc, replace(info, m4=None))))
+    return doc, info
 
 
 def mc_to_cf(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
@@ -245,6 +308,9 @@ def _anchor_line(info: McInfo) -> tuple[int, int]:
 
 
 def _from_defines(text: str, path: str, read=None) -> tuple[CfDocument, McInfo]:
+    from .parser import expand as expand_m4
+    from .parser import parse as parse_mc
+
     mc = parse_mc(text, path)
     info = McInfo(mc)
     out = CfDocument()
@@ -342,6 +408,8 @@ def _effective_defines(mc, read, info):
                 info.includes_missing.append(path)
                 continue
             info.includes_read.append(path)
+            from .parser import parse as parse_mc
+
             sub = parse_mc(text, path, m4_comments=False)
             for d in sub.defines:  # Debian's starttls.m4 guards them with ifdef: they apply
                 yield d

@@ -227,20 +227,21 @@ class M4:
             t, p = f.text, f.pos
             i = p
             n = len(t)
-            while i < n:
-                if t.startswith(rq, i):
+            while i < n:  # the first quote on (at one position the right quote wins)
+                j = t.find(rq, i)
+                k = t.find(lq, i, j + len(lq) if j >= 0 else n)
+                if j >= 0 and (k < 0 or j <= k):
                     depth -= 1
                     if depth == 0:
-                        parts.append(t[p:i])
-                        f.pos = i + len(rq)
+                        parts.append(t[p:j])
+                        f.pos = j + len(rq)
                         return "".join(parts)
-                    i += len(rq)
-                    continue
-                if t.startswith(lq, i):
+                    i = j + len(rq)
+                elif k >= 0:
                     depth += 1
-                    i += len(lq)
-                    continue
-                i += 1
+                    i = k + len(lq)
+                else:
+                    break
             parts.append(t[p:])
             f.pos = n
 

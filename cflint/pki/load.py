@@ -48,8 +48,8 @@ def pem_blocks(data: bytes) -> list[PemBlock]:
         body = m.group(2).decode("ascii", "replace")
         headers: list[tuple[str, str]] = []
         lines = body.replace("\r", "").split("\n")
-        b64: list[str] = []
-        for ln in lines:
+        b64: list[str] = [] if ":" in body else [ln.strip() for ln in lines]  # no headers
+        for ln in lines if ":" in body else ():
             if ":" in ln and not b64:
                 k, v = ln.split(":", 1)
                 headers.append((k.strip(), v.strip()))

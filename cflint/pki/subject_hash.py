@@ -507,16 +507,27 @@ def cert_issuer_der(cert_der: bytes) -> bytes:
 def cert_hashes(cert_der: bytes) -> tuple[str, str]:
     """``(openssl x509 -hash, -subject_hash_old)`` of a DER certificate.  Raises
     SubjectHashError when OpenSSL could not load it because of its subject or issuer."""
-    buf, i, _, s, end = _cert_names(cert_der)
+    return cert_hashes_subject(cert_der)[:2]
+
+
+def cert_hashes_subject(cert_der: bytes) -> tuple[str, str, bytes]:
+    """``(openssl x509 -hash, -subject_hash_old, canonical subject)`` in one pass: a
+    subject encoded byte for byte as the issuer (a root) is decoded once."""
+    buf, i, ie, s, end = _cert_names(cert_der)
     try:
-        _name(buf, i, end)                              # an unloadable issuer: unloadable cert
+        nxt, icanon = _name(buf, i, end)                # an unloadable issuer: unloadable cert
     except SubjectHashError as e:
         raise SubjectHashError(f"issuer: {e}") from None
-    try:
-        nxt, canon = _name(buf, s, end)
-    except SubjectHashError as e:
-        raise SubjectHashError(f"subject: {e}") from None
-    return _fold(_sha1(canon).digest()), _fold(_md5(buf[s:nxt]).digest())
+    n = ie - i
+    if nxt == ie and end - s > n and end - i <= X509_NAME_MAX and buf[i] == buf[s] \
+            and buf[s:s + n] == buf[i:ie]:
+        nxt, canon = s + n, icanon  # the same TLV, read within the same limits
+    else:
+        try:
+            nxt, canon = _name(buf, s, end)
+        except SubjectHashError as e:
+            raise SubjectHashError(f"subject: {e}") from None
+    return _fold(_sha1(canon).digest()), _fold(_md5(buf[s:nxt]).digest()), canon
 
 
 # --------------------------------------------------------------------------- CRLs

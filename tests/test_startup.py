@@ -1,0 +1,51 @@
+"""A plain ``cflint check`` of a .cf imports only what it needs: no audit, no live
+machinery, no .mc reader or m4 interpreter, no output format it was not asked for."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+CF = """V10/Berkeley
+O LogLevel=9
+O ServerCertFile=/nonexistent/cert.pem
+Mlocal, P=/usr/lib/sm.bin/mail.local, F=lsDFMAw5:/|@qPSXfmnz9, A=mail.local -l
+"""
+
+PROBE = """
+import json, sys
+from cflint import cli
+sys.argv = ["cflint", "check", sys.argv[1], "--fail-on", "never"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+NEVER = ("cflint.audit", "cflint.formats.audit", "cflint.formats.json", "cflint.formats.sarif",
+         "cflint.formats.github", "cflint.mc.parser", "cflint.mc.m4eval", "cflint.tarfs",
+         "cryptography", "tarfile", "importlib.metadata")
+
+
+@pytest.fixture(scope="module")
+def modules(tmp_path_factory):
+    d = tmp_path_factory.mktemp("startup")
+    (d / "sendmail.cf").write_text(CF)  # no sendmail.mc beside it
+    env = {**os.environ, "XDG_CACHE_HOME": str(d / "cache")}
+    r = subprocess.run([sys.executable, "-c", PROBE, str(d / "sendmail.cf")], env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "CF" in r.stdout  # it did lint
+    return set(json.loads(r.stderr.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("name", NEVER)
+def test_not_imported(modules, name):
+    assert not {m for m in modules if m == name or m.startswith(name + ".")}
+
+
+@pytest.mark.parametrize("name", ("cflint.live", "cflint.mc"))
+def test_not_imported_by_the_rule_pack(modules, name):
+    assert name not in modules
