@@ -142,9 +142,9 @@ class CfConfig:
         self.text = text
         self.mc = None            # McInfo when the config is an .mc source
         if is_mc_path(self.fs_path) or looks_like_mc(text):
-            from .mc.adapter import mc_to_cf
+            from .mc.adapter import mc_to_cf_cached
 
-            self.doc, self.mc = mc_to_cf(text, self.fs_path, read)
+            self.doc, self.mc = mc_to_cf_cached(text, self.fs_path, read)
         else:
             self.doc = parse(text)
         self.table = OptionTable(target)
@@ -768,6 +768,9 @@ class Installation:
 
     def _source_top(self, cfg_path: str) -> str | None:
         """The work tree of a config git tracks outside a deployed /etc, else None."""
+        return self.memo(("source-top", cfg_path), lambda: self._source_top_uncached(cfg_path))
+
+    def _source_top_uncached(self, cfg_path: str) -> str | None:
         host_root = self._host_of(cfg_path)
         if host_root is None:
             return None

@@ -358,6 +358,8 @@ class UnknownMcDefine(Rule):
     )
 
     def check(self, model):
+        if all(cfg.mc is None for cfg in model.all_configs()):
+            return  # no .mc: the .mc machinery is not even imported
         from cflint.mc.adapter import known_macros, macro_table
 
         table = macro_table()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 
 from cflint.api import Location, Rule, RuleMeta
-from cflint.live.maillog import NOT_PROBLEMS
 
 REF = "reference sendmail-tls.md"
 NOT_OFFERED = ("sendmail leaves STARTTLS out of its EHLO reply when its TLS set-up failed "
@@ -448,6 +447,8 @@ class LogReportsTlsFailure(Rule):
     )
 
     def check(self, model):
+        from cflint.live.maillog import NOT_PROBLEMS
+
         seen: set[tuple] = set()
         failed: dict[tuple, dict] = {}   # (pid, side) -> what one TLS set-up did not load
         for ev in model.events:
