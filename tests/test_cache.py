@@ -8,9 +8,15 @@ import os
 import pytest
 
 from cflint.mc import adapter
+from sendmail_judge import unavailable
 
 CF_M4 = "/usr/share/sendmail/cf/m4/cf.m4"
-pytestmark = pytest.mark.skipif(not os.path.exists(CF_M4), reason="sendmail-cf not installed")
+
+
+@pytest.fixture(autouse=True)
+def _need_sendmail_cf():
+    if not os.path.exists(CF_M4):  # fails under CI=true, where the set-up installs it
+        unavailable("sendmail-cf is not installed (the .mc expansion reads cf.m4)")
 
 
 def read(path):
