@@ -7,28 +7,12 @@ read as deployed."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-from pathlib import Path
-
-import pytest
 
 import pki_fixtures as pki
 from cflint.cli import main
-from sendmail_judge import unavailable
+from test_gitindex import _need_git, git  # noqa: F401  (the autouse fixture applies here)
 
-ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 NOW = "2026-12-01T00:00:00Z"
-
-
-@pytest.fixture(autouse=True)
-def _need_git():
-    if subprocess.run(["git", "--version"], capture_output=True).returncode != 0:
-        unavailable("git is needed for the repository layouts")
-
-
-def git(top: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(top), *args], check=True, env=ENV, capture_output=True)
 
 
 def lint(args, tmp_path) -> list[dict]:
