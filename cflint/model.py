@@ -772,14 +772,7 @@ class Installation:
 
     def _source_top_uncached(self, cfg_path: str) -> str | None:
         host_root = self._host_of(cfg_path)
-        if host_root is None:
-            return None
-        host, root = host_root
-        if self._git_tracked(host, root) is None:
-            return None
-        from . import gitindex
-
-        return gitindex.work_tree(os.path.dirname(host))
+        return None if host_root is None else self._tracked_top(*host_root)
 
     def _host_of(self, path: str) -> tuple[str, str | None] | None:
         """(host path, --root directory or None) of a path in a live or re-based view;
@@ -806,15 +799,18 @@ class Installation:
         if mode == "never":
             return NEVER
         host_root = self._host_of(path)
-        return None if host_root is None else self._git_tracked(*host_root)
+        return GIT_TRACKED if host_root and self._tracked_top(*host_root) else None
 
-    def _git_tracked(self, host: str, root: str | None) -> str | None:
-        return self.memo(("git", host), lambda: self._git_tracked_uncached(host, root))
+    def _tracked_top(self, host: str, root: str | None) -> str | None:
+        """The work tree whose index lists ``host``, when it is not a deployed system;
+        else None (memoised per file; the work-tree search per directory)."""
+        return self.memo(("git", host), lambda: self._tracked_top_uncached(host, root))
 
-    def _git_tracked_uncached(self, host: str, root: str | None) -> str | None:
+    def _tracked_top_uncached(self, host: str, root: str | None) -> str | None:
         from . import gitindex
 
-        top = gitindex.work_tree(os.path.dirname(host))
+        d = os.path.dirname(host)
+        top = self.memo(("work-tree", d), lambda: gitindex.work_tree(d))
         if top is None:
             return None
         if root is None:
@@ -826,7 +822,7 @@ class Installation:
             return None
         index = self.memo(("git-index", top), lambda: gitindex.tracked(top))
         name = os.fsencode(os.path.relpath(host, top)).replace(os.sep.encode(), b"/")
-        return GIT_TRACKED if name in index else None
+        return top if name in index else None
 
 
 def split_user(value: str) -> tuple[str, str | None]:
