@@ -58,6 +58,17 @@ class ViewQueries:
         except OSError:
             return False
 
+    def canonical(self, path: str) -> str:
+        """``path`` inside the view with its links followed (cflint.pathwalk over this
+        view's lstat and readlink); OSError when the walk fails."""
+        def look(canon: str) -> tuple[bool, str | None]:
+            s = self.lstat(canon)
+            if stat_mod.S_ISLNK(s.st_mode):
+                return False, self.readlink(canon)
+            return stat_mod.S_ISDIR(s.st_mode), None
+
+        return resolve(path, look, True, OSError)
+
 
 class LiveFS(ViewQueries):
     """The host's own tree."""

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import stat as st
 from dataclasses import dataclass, replace
 
-from cflint.pathwalk import resolve
 
 from .pki_common import visible_certs
 
@@ -61,15 +59,9 @@ MARKERS = (("/etc/alpine-release", "alpine"), ("/etc/redhat-release", "rhel"),
 
 def canonical(model, path: str) -> str:
     """``path`` with its links resolved inside the view (itself when that fails)."""
-    def look(canon):
-        s = model.fs.lstat(canon)
-        if st.S_ISLNK(s.st_mode):
-            return False, model.fs.readlink(canon)
-        return st.S_ISDIR(s.st_mode), None
-
     def compute():
         try:
-            return resolve(path, look, True, OSError)
+            return model.fs.canonical(path)
         except OSError:
             return posixpath.normpath(path)
     return model.memo(("canonical", path), compute)
