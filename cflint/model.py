@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
-from .cf.parser import CfDocument, OptionLine, option_key, parse
+from .cf.parser import CfDocument, OptionLine, option_key, parse_cached
 from .fs import EscapeError, FsError, LiveFS, NotRegularError, TooLargeError
 from .sendmail import options as optdata
 from .sendmail.versions import DEFAULT, Target, Version, clamp, parse_version, VersionError
@@ -146,7 +146,7 @@ class CfConfig:
 
             self.doc, self.mc = mc_to_cf_cached(text, self.fs_path, read)
         else:
-            self.doc = parse(text)
+            self.doc = parse_cached(text)
         self.table = OptionTable(target)
         self.settings = resolve_settings(self.doc, self.table)
         self.source: CfConfig | None = None     # for a .cf: the .mc beside it

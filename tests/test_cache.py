@@ -1,19 +1,22 @@
-"""The .mc expansion cache (cflint.mc.adapter.mc_to_cf_cached, cflint.cache): a hit gives
-what a cold run gives; a changed .mc or included file misses; an unwritable cache
-directory, a corrupt entry and key material only mean no caching."""
+"""The cache (cflint.cache) of .cf parses (cflint.cf.parser.parse_cached) and .mc
+expansions (cflint.mc.adapter.mc_to_cf_cached): a hit gives what a cold run gives; a
+changed .cf, .mc or included file misses; an unwritable cache directory, a corrupt entry
+and key material only mean no caching; each kind keeps its newest entries."""
 import dataclasses
 import glob
 import os
 
 import pytest
 
+from cflint import cache
+from cflint.cf import parser as cf_parser
 from cflint.mc import adapter
 from sendmail_judge import unavailable
 
 CF_M4 = "/usr/share/sendmail/cf/m4/cf.m4"
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _need_sendmail_cf():
     if not os.path.exists(CF_M4):  # fails under CI=true, where the set-up installs it
         unavailable("sendmail-cf is not installed (the .mc expansion reads cf.m4)")
@@ -33,7 +36,7 @@ def mc_text(extra):
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch):
+def tree(tmp_path, monkeypatch, _need_sendmail_cf):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     extra = tmp_path / "tls.m4"
     extra.write_text("define(`confSERVER_CERT', `/etc/mail/tls/a.crt')dnl\n")
@@ -127,3 +130,71 @@ def test_key_material_is_never_cached(tree):
     assert b"MIIEvQIBADANBg" not in b"".join(
         open(p, "rb").read() for p in glob.glob(str(tmp / "cache" / "**"), recursive=True)
         if os.path.isfile(p))
+
+
+# ---------------------------------------------------------------- .cf parses
+
+CF = "V10/Berkeley\nDZ8.17.1\nO LogLevel=9\nO ServerCertFile=/etc/mail/tls/a.crt # c\n"
+
+
+@pytest.fixture
+def cf_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return lambda: glob.glob(str(tmp_path / "cache" / "cflint" / "cf-parse-*"))
+
+
+def test_cf_hit_is_the_cold_result(cf_cache, monkeypatch):
+    cold = cf_parser.parse(CF)
+    assert cf_parser.parse_cached(CF) == cold and len(cf_cache()) == 1
+
+    def fail(text):
+        raise AssertionError("parsed again: the cache was not used")
+
+    monkeypatch.setattr(cf_parser, "parse", fail)
+    hit = cf_parser.parse_cached(CF)
+    assert hit == cold
+    assert [(o.name, o.value, o.line) for o in hit.options] == \
+        [("LogLevel", "9", 3), ("ServerCertFile", "/etc/mail/tls/a.crt", 4)]
+
+
+def test_cf_changed_text_misses(cf_cache):
+    cf_parser.parse_cached(CF)
+    doc = cf_parser.parse_cached(CF.replace("=9", "=7"))
+    assert [o.value for o in doc.options if o.name == "LogLevel"] == ["7"]
+    assert len(cf_cache()) == 2
+
+
+def test_cf_changed_parser_code_misses(cf_cache, monkeypatch):
+    cf_parser.parse_cached(CF)
+    monkeypatch.setitem(cache._code_ids, cf_parser._CODE, b"another cflint")
+    cf_parser.parse_cached(CF)
+    assert len(cf_cache()) == 2
+
+
+def test_cf_key_material_is_never_cached(cf_cache, tmp_path):
+    text = CF + "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n"
+    assert cf_parser.parse_cached(text).options
+    assert not cf_cache()
+
+
+def test_cf_unwritable_cache_dir(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert cf_parser.parse_cached(CF) == cf_parser.parse(CF)
+    assert os.path.getsize(blocker) == 0
+
+
+def test_each_kind_keeps_its_newest_entries(cf_cache, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP", 3)
+    d = tmp_path / "cache" / "cflint"
+    d.mkdir(parents=True)
+    other = d / "mc-expansion-0000.pickle"   # another kind: not counted, not removed
+    other.write_bytes(b"")
+    texts = [CF.replace("=9", f"={n}") for n in range(5)]
+    code = cache.code_id(cf_parser._CODE)
+    paths = [cache.entry_path(str(d), "cf-parse", code, t) for t in texts]
+    for n, (text, path) in enumerate(zip(texts, paths)):
+        cf_parser.parse_cached(text)
+        os.utime(path, ns=(0, (n + 1) * 10**9))  # written in this order, whatever the clock
+    assert sorted(cf_cache()) == sorted(paths[2:]) and other.exists()

@@ -1,5 +1,7 @@
 """A plain ``cflint check`` of a .cf imports only what it needs: no audit, no live
-machinery, no .mc reader or m4 interpreter, no output format it was not asked for."""
+machinery, no .mc reader or m4 interpreter, no output format it was not asked for; and
+once the cache holds a file's parse (or an .mc's expansion), neither lark nor the m4
+interpreter."""
 import json
 import os
 import subprocess
@@ -29,16 +31,38 @@ NEVER = ("cflint.audit", "cflint.formats.audit", "cflint.formats.json", "cflint.
          "cryptography", "tarfile", "importlib.metadata")
 
 
-@pytest.fixture(scope="module")
-def modules(tmp_path_factory):
-    d = tmp_path_factory.mktemp("startup")
-    (d / "sendmail.cf").write_text(CF)  # no sendmail.mc beside it
-    env = {**os.environ, "XDG_CACHE_HOME": str(d / "cache")}
-    r = subprocess.run([sys.executable, "-c", PROBE, str(d / "sendmail.cf")], env=env,
+MC = """include(`/usr/share/sendmail/cf/m4/cf.m4')dnl
+define(`confSERVER_CERT', `/nonexistent/cert.pem')dnl
+MAILER(`local')dnl
+"""
+
+
+def probe(path, cache) -> set[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    r = subprocess.run([sys.executable, "-c", PROBE, str(path)], env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "CF" in r.stdout  # it did lint
     return set(json.loads(r.stderr.strip().splitlines()[-1]))
+
+
+@pytest.fixture(scope="module")
+def modules(tmp_path_factory):
+    d = tmp_path_factory.mktemp("startup")
+    (d / "sendmail.cf").write_text(CF)  # no sendmail.mc beside it
+    return probe(d / "sendmail.cf", d / "cache")
+
+
+@pytest.mark.parametrize("with_mc", (False, True))
+def test_warm_cache_needs_no_parser(tmp_path, with_mc):
+    (tmp_path / "sendmail.cf").write_text(CF)
+    if with_mc:
+        (tmp_path / "sendmail.mc").write_text(MC)
+    cold = probe(tmp_path / "sendmail.cf", tmp_path / "cache")
+    assert "lark" in cold and ("cflint.mc.parser" in cold) == with_mc
+    warm = probe(tmp_path / "sendmail.cf", tmp_path / "cache")
+    assert not {m for m in warm if m == "lark" or m.startswith("lark.")}
+    assert not warm & {"cflint.mc.m4eval", "cflint.mc.larkglue"}
 
 
 @pytest.mark.parametrize("name", NEVER)

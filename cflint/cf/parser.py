@@ -226,6 +226,29 @@ def _column_of_name(raw: str) -> int:
     return 3
 
 
+# the sources a parse is a function of, besides the text (cflint.cache.code_id)
+_CODE = ("cf/parser.py", "cf/grammar.lark", "__init__.py")
+
+
+def parse_cached(text: str) -> CfDocument:
+    """:func:`parse` through cflint's cache directory (:mod:`cflint.cache`), keyed by the
+    text and the parser's own code: a hit needs neither lark nor its tables. Nothing is
+    stored when the directory is not writable or the text holds key material."""
+    from ..cache import KEY_TEXT, cache_dir, code_id, entry_path, load, store
+
+    d = cache_dir()
+    if d is None:
+        return parse(text)
+    entry = entry_path(d, "cf-parse", code_id(_CODE), text)
+    doc = load(entry)
+    if isinstance(doc, CfDocument):
+        return doc
+    doc = parse(text)
+    if KEY_TEXT not in text:
+        store(entry, doc)
+    return doc
+
+
 def parse(text: str) -> CfDocument:
     """Read a whole cf text the way readcf() does."""
     text = text.replace("\r\n", "\n")

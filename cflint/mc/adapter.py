@@ -79,7 +79,7 @@ class McInfo:
     cf_m4: str | None = None          # the cf.m4 read (when another than the .mc names)
     substituted: bool = False
     generated: str | None = None      # the generated cf text
-    origins: dict = field(default_factory=dict)   # option key -> m4eval.Origin
+    origins: dict = field(default_factory=dict)   # option key -> origin.Origin
     layered: set = field(default_factory=set)     # keys sendmail-cf's files set, not the .mc
     limit: str | None = None          # why interpretation stopped, if it did
     m4: object = field(default=None, repr=False)   # the m4eval.M4 run
@@ -92,23 +92,9 @@ CF_DIRS = ("/usr/share/sendmail/cf", "/usr/share/sendmail-cf", "/usr/lib/sendmai
 
 
 
-_KEY_TEXT = "PRIVATE KEY-----"
 # the sources the expansion is a function of, besides the .mc and what it reads
 _CODE = ("mc/adapter.py", "mc/m4eval.py", "mc/parser.py", "mc/grammar.lark", "cf/parser.py",
          "cf/grammar.lark", "sendmail/options.py", "sendmail/mc_macros.py", "__init__.py")
-
-
-def _code_id() -> bytes:
-    import sys
-
-    from .. import __version__
-
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parts = [__version__.encode(), sys.version.encode()]
-    for name in _CODE:
-        with open(os.path.join(here, name), "rb") as fh:  # cflint's own files
-            parts.append(fh.read())
-    return b"\0".join(parts)
 
 
 def _text_id(text: str | None) -> str | None:
@@ -126,12 +112,12 @@ def mc_to_cf_cached(text: str, path: str, read=None) -> tuple[CfDocument, McInfo
     when each of those reads gives the same bytes again. Nothing is stored when the
     cache directory is not writable, or when the .mc or a file it read holds a private
     key (key material is never written to the cache)."""
-    from ..cache import cache_dir, digest, load, store
+    from ..cache import KEY_TEXT, cache_dir, code_id, entry_path, load, store
 
     d = cache_dir() if read is not None else None
     if d is None:
         return mc_to_cf(text, path, read)
-    entry = os.path.join(d, f"mc-expansion-{digest(_code_id(), path, text)[:40]}.pickle")
+    entry = entry_path(d, "mc-expansion", code_id(_CODE), path, text)
     got = load(entry)
     try:
         reads, result = got
@@ -141,13 +127,13 @@ def mc_to_cf_cached(text: str, path: str, read=None) -> tuple[CfDocument, McInfo
                 return doc, info
     except Exception:  # a corrupt or foreign entry: expand again
         pass
-    reads, secret = [], _KEY_TEXT in text
+    reads, secret = [], KEY_TEXT in text
 
     def recording(p: str):
         nonlocal secret
         got = read(p)
         reads.append((p, _text_id(got)))
-        secret = secret or (got is not None and _KEY_TEXT in got)
+        secret = secret or (got is not None and KEY_TEXT in got)
         return got
 
     doc, info = mc_to_cf(text, path, recording)

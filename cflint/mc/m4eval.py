@@ -23,6 +23,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from .origin import Origin
+
 MAX_CALLS = 400_000
 MAX_OUTPUT = 8 * 1024 * 1024
 MAX_DEPTH = 400
@@ -31,14 +33,6 @@ MAX_INCLUDES = 400
 
 class M4Limit(Exception):
     """A budget ran out (a runaway recursion or an enormous expansion)."""
-
-
-@dataclass(frozen=True)
-class Origin:
-    file: str            # the file the define() text was read from
-    line: int            # its line there
-    mc_line: int | None  # the .mc's top-level call that led to it (None: end of input)
-    mc_column: int | None
 
 
 @dataclass

@@ -32,15 +32,11 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import NamedTuple
-
-from lark import Token, Transformer
-from lark.lexer import Lexer as _LarkLexer
 
 from cflint.cf.parser import Problem
 
-GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+GRAMMAR_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammar.lark")
 
 __all__ = [
     "parse", "McDocument", "McCall", "McArg", "McGroup", "Define", "Undefine", "Include",
@@ -427,6 +423,8 @@ class _Scan:
 def _scan(src: str, begin: int, end: int, line: int, column: int, comments: bool,
           non_calls: frozenset | set) -> _Scan:
     """m4's tokens of src[begin:end]; (line, column) is the position of src[begin]."""
+    from lark import Token
+
     res = _Scan()
     toks = res.tokens
     append = toks.append
@@ -549,16 +547,6 @@ def _lex(src: str, begin: int, end: int, line: int, column: int, comments: bool)
     return res
 
 
-class _TokenFeed(_LarkLexer):
-    """lark's lexer slot: hands over the tokens _scan() made (lark.parse gets the list)."""
-
-    def __init__(self, lexer_conf) -> None:  # noqa: D401 - lark interface
-        pass
-
-    def lex(self, data):  # type: ignore[override]
-        return iter(data)
-
-
 # --------------------------------------------------------------------------- grammar
 
 _ctx = threading.local()
@@ -603,42 +591,6 @@ def _make_arg(index: int, pieces: list, delim, src: str) -> McArg:
     return arg
 
 
-class _Builder(Transformer):
-    """Inline callbacks: lark calls them at each reduction (no recursion, so any nesting
-    depth is fine)."""
-
-    def start(self, ch):
-        return ch
-
-    def arg(self, ch):
-        return ch
-
-    def group(self, ch):
-        lp, rp = ch[0], ch[-1]
-        return McGroup(pieces=ch, line=lp.line, column=lp.column, start=lp.start_pos,
-                       end=rp.start_pos + len(rp))
-
-    def bare_call(self, ch):
-        t = ch[0]
-        return McCall(name=str(t), args=[], line=t.line, column=t.column, end_line=t.line,
-                      end_column=t.column + len(t) - 1, start=t.start_pos,
-                      end=t.start_pos + len(t), parens=False, _src=_ctx.src)
-
-    def call(self, ch):
-        src = _ctx.src
-        name, rpar = ch[0], ch[-1]
-        args = []
-        k = 2
-        last = len(ch) - 1
-        while k < last:                 # arg, COMMA, arg, ..., arg (then RPAR)
-            args.append(_make_arg(len(args), ch[k], ch[k + 1], src))
-            k += 2
-        end_col = rpar.column if rpar else rpar.column - 1   # "" when the end closed it
-        return McCall(name=str(name), args=args, line=name.line, column=name.column,
-                      end_line=rpar.line, end_column=end_col, start=name.start_pos,
-                      end=rpar.start_pos + len(rpar), _src=src)
-
-
 _parser = None
 
 
@@ -648,6 +600,11 @@ def _cache_path() -> str | None:
     return grammar_cache_path(GRAMMAR_PATH, "mc-grammar")
 
 
+def _grammar() -> str:
+    with open(GRAMMAR_PATH, encoding="utf-8") as fh:
+        return fh.read()
+
+
 def get_parser():
     """The LALR parser, built once; its tables are cached on disk between runs."""
     global _parser
@@ -655,12 +612,14 @@ def get_parser():
         import lark
 
         cache = _cache_path()
-        kwargs = dict(parser="lalr", lexer=_TokenFeed, transformer=_Builder(),
+        from .larkglue import Builder, TokenFeed
+
+        kwargs = dict(parser="lalr", lexer=TokenFeed, transformer=Builder(),
                       propagate_positions=False, maybe_placeholders=False)
         try:
-            _parser = lark.Lark(GRAMMAR_PATH.read_text(), cache=cache or False, **kwargs)
+            _parser = lark.Lark(_grammar(), cache=cache or False, **kwargs)
         except OSError:  # cache unreadable or unwritable: build in memory
-            _parser = lark.Lark(GRAMMAR_PATH.read_text(), **kwargs)
+            _parser = lark.Lark(_grammar(), **kwargs)
     return _parser
 
 
