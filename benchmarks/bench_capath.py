@@ -2,13 +2,15 @@
 """cflint's CA-directory check (CF4xx) on a directory of 2,000 CA certificates against
 `openssl rehash -n` on the same directory.
 
-    python benchmarks/bench_capath.py [--certs 2000] [--runs 11]
+    python benchmarks/bench_capath.py [--certs 2000] [--runs 11] [--cflint CMD]
 
 Both read and hash every certificate of the same rehashed directory (2,000 certificates,
 2,000 links): openssl to find the <hash>.N links it would make (-n: existing links are
 kept, so a run changes nothing), cflint to check that the links are the right ones. Runs alternate; the result is the ratio of the
 medians, measured in one run. Goal: cflint no slower than openssl rehash (ratio <= 1.0).
 Bytecode may be written (as a pip install compiles it); one untimed warm-up run each.
+The cflint timed is a regular install of this checkout into a throw-away virtual
+environment (benchmarks/installed.py), unless --cflint names another.
 """
 import argparse
 import datetime as dt
@@ -21,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import installed
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -47,11 +50,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--certs", type=int, default=2000)
     ap.add_argument("--runs", type=int, default=11)
+    installed.add_option(ap)
     a = ap.parse_args()
     openssl = shutil.which("openssl") or sys.exit("openssl is needed for the baseline")
-    exe = Path(sys.executable).with_name("cflint")
-    cflint = [str(exe)] if exe.exists() else [sys.executable, "-m", "cflint"]
     with tempfile.TemporaryDirectory() as tmp:
+        cflint = installed.command(a.cflint, tmp)
         root = Path(tmp)
         plain = root / "plain"
         generate(plain, a.certs)
@@ -63,6 +66,7 @@ def main():
         cf.write_text(f"V10/Berkeley\nO CACertFile={root}/cafile.pem\nO CACertPath={hashed}\n"
                       "Mlocal, P=/usr/lib/sm.bin/mail.local, A=mail.local -l\n")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["XDG_CACHE_HOME"] = str(root / "cache")
         ct, ot = [], []
         for _ in range(-1, a.runs):  # run -1: the untimed warm-up
             t = time.perf_counter()

@@ -3,14 +3,15 @@
 (with its sendmail.mc beside it) against the time sendmail itself takes to read it
 (``sendmail -bt -C FILE </dev/null``).
 
-    python benchmarks/bench_check.py [--runs 30] [--cf /etc/mail/sendmail.cf]
+    python benchmarks/bench_check.py [--runs 30] [--cf /etc/mail/sendmail.cf] [--cflint CMD]
 
 Runs are interleaved (cflint warm, cflint cold, sendmail, ...) so machine noise hits all
 alike; the result is the ratio of the medians, measured in one run. Goal: within 10x.
-cflint runs with a private cache directory (XDG_CACHE_HOME): "warm" finds the .mc's
-expansion there, "cold" has had its mc-expansion-* entries removed before the run (the parser
-tables stay: they are built once per installed version). Bytecode may be written, as a
-pip install compiles it.
+cflint runs with a private cache directory (XDG_CACHE_HOME): "warm" finds the .cf's parse
+and the .mc's expansion there, "cold" has had those entries (*.pickle) removed before the
+run (the parser tables stay: they are built once per installed version). Bytecode may be written, as a
+pip install compiles it. The cflint timed is a regular install of this checkout into a
+throw-away virtual environment (benchmarks/installed.py), unless --cflint names another.
 """
 import argparse
 import glob
@@ -22,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import installed
 
 
 def timed(cmd, stdin=None, env=None) -> float:
@@ -36,19 +39,20 @@ def main():
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--cf", default="/etc/mail/sendmail.cf")
     ap.add_argument("--select", default="CF0,CF1")
+    installed.add_option(ap)
     a = ap.parse_args()
     sendmail = shutil.which("sendmail-mta") or "/usr/sbin/sendmail-mta"
-    exe = Path(sys.executable).with_name("cflint")
-    cflint = [str(exe)] if exe.exists() else [sys.executable, "-m", "cflint"]
     cf = str(Path(a.cf).resolve())
-    cflint_cmd = [*cflint, "check", cf, "--select", a.select, "--fail-on", "never"]
     sendmail_cmd = [sendmail, "-bt", "-C", cf]
-    with tempfile.TemporaryDirectory() as cache:
+    with tempfile.TemporaryDirectory() as tmp:
+        cflint = installed.command(a.cflint, tmp)
+        cflint_cmd = [*cflint, "check", cf, "--select", a.select, "--fail-on", "never"]
+        cache = os.path.join(tmp, "cache")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["XDG_CACHE_HOME"] = cache
 
         def cold():
-            for p in glob.glob(os.path.join(cache, "cflint", "mc-expansion-*")):
+            for p in glob.glob(os.path.join(cache, "cflint", "*.pickle")):
                 os.unlink(p)
             return timed(cflint_cmd, env=env)
 
