@@ -10,13 +10,8 @@ import os
 import sys
 
 from . import __version__
+from .errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError, print_error as _error
 from .findings import LEVEL_RANK
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -216,13 +211,6 @@ def _live_options(p, kind: str) -> None:
     p.add_argument("--now", type=_datetime, metavar="ISO8601")
     p.add_argument("--target-version")
     p.add_argument("--category", help="SARIF automationDetails category")
-
-
-def _error(text: str) -> None:
-    """The one line on stderr; it may quote a path or a member name: escaped."""
-    from .escape import escape
-
-    print(f"cflint: {escape(text)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
