@@ -53,6 +53,8 @@ def _nonneg(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import formats
+
     p = _Parser(prog="cflint", description="Lint sendmail STARTTLS configurations.")
     p.add_argument("--version", action="store_true", help="print the version and rule packs")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -117,8 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="a host snapshot: a tar archive or a directory laid out like its root "
                         "(etc/mail/...); with --from-json, cflint check JSON outputs")
-    a.add_argument("--format", "-f", action="append",
-                   choices=["text", "json", "csv", "html", "sarif"],
+    a.add_argument("--format", "-f", action="append", choices=formats.names("audit"),
                    help="repeat for several outputs, each with its --output (default text)")
     a.add_argument("--output", "-o", action="append", help="one per --format")
     a.add_argument("--hosts-file", help="lines 'INPUT HOST' naming the host of each input "
@@ -191,7 +192,9 @@ def _live_options(p, kind: str) -> None:
                            if kind == "probe" else "explain each line, with the exact fix"))
     p.add_argument("--root", help="re-base the configuration's paths under this directory "
                                   "or tar archive")
-    p.add_argument("--format", "-f", choices=["text", "json", "sarif"], default="text")
+    from . import formats
+
+    p.add_argument("--format", "-f", choices=formats.names(kind), default="text")
     p.add_argument("--output", "-o", help="write the report to this file")
     p.add_argument("--host-name", help="the host these results belong to, for 'cflint audit "
                                        "--live' (default: " + ("the first target's host"

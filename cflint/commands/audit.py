@@ -14,7 +14,7 @@ def run(args) -> int:
     import json
 
     from .. import audit
-    from ..formats.audit import RENDERERS
+    from ..formats import renderer
     from ..model import Settings
 
     formats = args.format or ["text"]
@@ -78,10 +78,7 @@ def run(args) -> int:
         except ValueError as e:
             raise UsageError(str(e)) from None
     for i, fmt in enumerate(formats):
-        if fmt == "sarif":
-            text = RENDERERS[fmt](doc, root=os.getcwd())
-        else:
-            text = RENDERERS[fmt](doc)
+        text = renderer("audit", fmt)(doc, root=os.getcwd())
         write_output(outputs[i] if outputs else None, text)
     if args.fail_on == "never":
         return EXIT_CLEAN

@@ -42,28 +42,25 @@ def configure(args):
 
 def run(args) -> int:
     conf = configure(args)
+    from .. import formats as registry
     from ..engine import SelectionError
-    from ..findings import Finding, Location, Report
-    from ..model import Settings
-
+    from ..findings import Finding, Report
     from ..fs import is_archive
+    from ..inputs import discover, installations
+    from ..model import Settings
 
     if args.root and not (os.path.isdir(args.root) or
                           (is_archive(args.root) and os.path.isfile(args.root))):
         raise UsageError(f"--root {args.root}: not a directory or tar archive")
     check_target_version(args.target_version)
     eng = make_engine()
-    formats = {"text": "cflint.formats.text:render", "json": "cflint.formats.json:render",
-               "sarif": "cflint.formats.sarif:render", "github": "cflint.formats.github:render"}
-    formats.update(eng.output_formats())
+    formats = registry.specs("check", eng.output_formats())
     if args.format not in formats:
         raise UsageError(f"unknown format {args.format!r} (choose from {', '.join(formats)})")
     try:
         rules = eng.select(split_csv(args.select), split_csv(args.ignore), args.extend_select)
     except SelectionError as e:
         raise UsageError(str(e)) from None
-
-    from ..inputs import discover, installations
 
     groups = discover(args.paths, args.root)
     settings = Settings(require_starttls=args.require_starttls,
@@ -111,9 +108,7 @@ def run(args) -> int:
     report = Report(findings=findings, rules=metas, inputs=inputs,
                     tool_version=__version__, root=os.getcwd(),
                     settings={"fail_on": args.fail_on}, notifications=notes)
-    from ..formats import load
-
-    render = load(formats[args.format])
+    render = registry.load(formats[args.format])
     color = (args.format == "text" and not args.output and not args.no_color
              and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     out = statistics(report) if args.statistics else render(

@@ -75,12 +75,9 @@ def run(args) -> int:
                     observations=section, preamble=preamble,
                     notifications=[f"not probed: {f}" for f in failed],
                     successful=not failed)
-    if args.format == "json":
-        from ..formats.json import render
-    elif args.format == "sarif":
-        from ..formats.sarif import render
-    else:
-        from ..formats.text import render
+    from ..formats import renderer
+
+    render = renderer(args.command, args.format)
     color = (args.format == "text" and not args.output and sys.stdout.isatty()
              and "NO_COLOR" not in os.environ)
     write_output(args.output, render(report, color=color, category=args.category))
