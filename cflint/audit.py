@@ -73,7 +73,8 @@ def lint_host(job: tuple) -> dict:
 
 
 def _lint_host(path, host, settings, select, ignore) -> dict:
-    from .cli import UsageError, discover, installations
+    from .errors import UsageError
+    from .inputs import discover, installations
     from .formats.json import _finding
 
     eng = _engine()

@@ -1,4 +1,7 @@
-"""Command line: ``cflint check``, ``cflint rules``, ``cflint rule CODE``.
+"""Command line: the arguments of every command, and the dispatch to the command's module
+(``cflint.commands``: check, audit, rules, rule, hash, --version; ``cflint.live.command``:
+probe, logs). Inputs are found by ``cflint.inputs``; the exit codes and the usage error
+are ``cflint.errors``.
 
 Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage or internal error
 (one line on stderr, never a traceback).
@@ -9,14 +12,7 @@ import argparse
 import os
 import sys
 
-from . import __version__
-from .findings import LEVEL_RANK
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageError(Exception):
-    pass
+from .errors import EXIT_ERROR, UsageError, print_error
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -34,13 +30,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):  # argparse exits 2 as well; keep it to one line
         raise UsageError(message)
-
-
-def _csv(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        out.extend(x.strip() for x in v.split(",") if x.strip())
-    return out
 
 
 def _datetime(text: str):
@@ -64,6 +53,8 @@ def _nonneg(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import formats
+
     p = _Parser(prog="cflint", description="Lint sendmail STARTTLS configurations.")
     p.add_argument("--version", action="store_true", help="print the version and rule packs")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
@@ -128,8 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="a host snapshot: a tar archive or a directory laid out like its root "
                         "(etc/mail/...); with --from-json, cflint check JSON outputs")
-    a.add_argument("--format", "-f", action="append",
-                   choices=["text", "json", "csv", "html", "sarif"],
+    a.add_argument("--format", "-f", action="append", choices=formats.names("audit"),
                    help="repeat for several outputs, each with its --output (default text)")
     a.add_argument("--output", "-o", action="append", help="one per --format")
     a.add_argument("--hosts-file", help="lines 'INPUT HOST' naming the host of each input "
@@ -202,7 +192,9 @@ def _live_options(p, kind: str) -> None:
                            if kind == "probe" else "explain each line, with the exact fix"))
     p.add_argument("--root", help="re-base the configuration's paths under this directory "
                                   "or tar archive")
-    p.add_argument("--format", "-f", choices=["text", "json", "sarif"], default="text")
+    from . import formats
+
+    p.add_argument("--format", "-f", choices=formats.names(kind), default="text")
     p.add_argument("--output", "-o", help="write the report to this file")
     p.add_argument("--host-name", help="the host these results belong to, for 'cflint audit "
                                        "--live' (default: " + ("the first target's host"
@@ -218,37 +210,42 @@ def _live_options(p, kind: str) -> None:
     p.add_argument("--category", help="SARIF automationDetails category")
 
 
-def _error(text: str) -> None:
-    """The one line on stderr; it may quote a path or a member name: escaped."""
-    from .escape import escape
-
-    print(f"cflint: {escape(text)}", file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = build_parser().parse_args(argv)
         if args.version:
-            return _version()
+            from .commands.info import version
+
+            return version()
         if args.command == "check":
-            return _check(args)
+            from .commands import check
+
+            return check.run(args)
         if args.command == "rules":
-            return _rules(args)
+            from .commands.info import rules
+
+            return rules(args)
         if args.command == "audit":
-            return _audit(args)
+            from .commands import audit
+
+            return audit.run(args)
         if args.command == "rule":
-            return _rule(args)
+            from .commands.info import rule
+
+            return rule(args)
         if args.command in ("probe", "logs"):
             from .live import command
 
             return command.run(args)
         if args.command == "hash":
-            return _hash(args)
+            from .commands.info import hash_files
+
+            return hash_files(args)
         build_parser().print_help(sys.stderr)
         return EXIT_ERROR
     except UsageError as e:
-        _error(f"error: {e}")
+        print_error(f"error: {e}")
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("cflint: interrupted", file=sys.stderr)
@@ -259,584 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         from .engine import PluginError, RuleCrash
 
         if isinstance(e, (PluginError, RuleCrash)):
-            _error(f"error: {e}")
+            print_error(f"error: {e}")
         else:
-            _error(f"internal error: {type(e).__name__}: {e}")
+            print_error(f"internal error: {type(e).__name__}: {e}")
         if os.environ.get("CFLINT_DEBUG"):
             raise
         return EXIT_ERROR
-
-
-def _engine():
-    from .engine import Engine
-
-    return Engine(disabled=_csv([os.environ.get("CFLINT_DISABLE_PLUGINS", "")]))
-
-
-def _version() -> int:
-    eng = _engine()
-    print(f"cflint {__version__}")
-    for name, dist in sorted(eng.packs.items()):
-        print(f"  rule pack {name}: {dist}")
-    return EXIT_CLEAN
-
-
-# ------------------------------------------------------------------- check
-
-
-def discover(paths: list[str], root: str | None):
-    """Group the inputs into installations: [(fs, mta path, msp path, display names)].
-
-    A path is a .cf file, a directory holding sendmail.cf/submit.cf, or a tar archive of a
-    host's file system (its /etc/mail is linted); --root re-bases absolute paths under a
-    directory or inside an archive."""
-    from .fs import LiveFS, RootFS
-    from .fs import is_archive
-
-    if root:
-        fs = _archive(root) if is_archive(root) else RootFS(root)
-        if isinstance(fs, _Broken):
-            return [fs.group()]
-        if not paths and isinstance(fs, RootFS) and not _is_entry(fs, "/etc/mail") and \
-                any(_is_entry(fs, "/" + vcs) for vcs in VCS_DIRS):
-            # the top of a repository of configs (pre-commit's cflint-tree), not a host's
-            # file system (a snapshot without /etc/mail stays an error, for audit as well)
-            found = _walk_configs(fs, root)
-            if not found:
-                print(f"cflint: no /etc/mail and no sendmail/submit .cf or .mc file in the "
-                      f"repository {root}: nothing to check", file=sys.stderr)
-                return []
-            return _groups(fs, found, root)
-        return _groups(fs, paths or ["/etc/mail"], root)
-    out = []
-    plain = []
-    for given in paths or ["/etc/mail"]:
-        if is_archive(given) and os.path.isfile(given):
-            fs = _archive(given)
-            out.append(fs.group() if isinstance(fs, _Broken) else
-                       _find_in_archive(fs, given))
-        else:
-            plain.append(given)
-    if plain:
-        out.extend(_groups(LiveFS(), plain, None))
-    return out
-
-
-class _Broken:
-    """An input that could not be opened at all (a corrupt archive): CF012."""
-
-    def __init__(self, given: str, message: str):
-        self.given, self.message = given, message
-
-    def group(self):
-        return (None, self.given, None, {"broken": self.message})
-
-
-def _archive(path: str):
-    from .fs import FsError
-    from .tarfs import TarFS
-
-    try:
-        return TarFS(path)
-    except (FsError, OSError) as e:
-        return _Broken(path, str(e).split("\n", 1)[0])
-
-
-def installations(groups, settings):
-    """(Installation, its inputs as shown, opened) for each group ``discover`` found; an
-    input that could not be opened at all (a corrupt archive) gives an Installation whose
-    only problem is that (CF012), with ``opened`` false."""
-    from .model import Installation
-
-    for fs, mta, msp, display in groups:
-        if fs is None:
-            yield Installation.unreadable(mta, display["broken"], settings), [mta], False
-        else:
-            inst = Installation(fs, mta, msp, settings, display)
-            yield inst, [inst.show(p) for p in (mta, msp) if p], True
-
-
-def _find_in_archive(fs, given: str):
-    """/etc/mail in the archive, else the shallowest directory holding a sendmail.cf or
-    submit.cf (an archive of /etc/mail made with tar -C /etc)."""
-    # the archive's own index, links not followed (a link to / must not multiply paths)
-    found_dirs = {os.path.dirname(p) for p in fs.paths()
-                  if os.path.basename(p) in ("sendmail.cf", "submit.cf")}
-    candidates = ["/etc/mail"] + sorted(found_dirs, key=lambda d: (d.count("/"), d))
-    for d in candidates:
-        found = {}
-        display = {}
-        for name, role in (("sendmail.cf", "mta"), ("submit.cf", "msp")):
-            p = os.path.join(d, name)
-            if _is_entry(fs, p):
-                found[role] = p
-                display[p] = f"{given}!{p}"
-        if found:
-            return (fs, found.get("mta"), found.get("msp"), display)
-    raise UsageError(f"{given}: no sendmail.cf or submit.cf in the archive")
-
-
-# the cflint hook's files: regex, on one name (templates such as sendmail.mc.j2 and backups
-# such as sendmail.cf.orig or sendmail.cf~ do not match)
-CONFIG_NAME = r"(sendmail|submit)[^/]*\.(cf|mc)"
-VCS_DIRS = (".git", ".hg", ".svn", ".bzr", "_darcs", ".jj", ".pijul")
-SKIP_DIRS = frozenset({*VCS_DIRS, "CVS", "node_modules", ".tox", ".nox", ".venv", "venv",
-                       "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".cache",
-                       ".eggs", ".direnv", ".terraform", ".idea", ".vscode"})
-WALK_DEPTH, WALK_ENTRIES = 16, 200_000
-
-
-def _walk_configs(fs, root: str) -> list[str]:
-    """The sendmail/submit .cf and .mc files of a repository with no /etc/mail (one that
-    keeps its configs at the top, under mail/, ansible/files/HOST/...), as paths in the
-    view: sorted, through the view only, links to directories not followed, VCS and tool
-    directories (and virtualenvs) skipped, at most WALK_DEPTH levels deep. A tree with more
-    than WALK_ENTRIES entries is a usage error: naming the directories is then the way."""
-    import re
-    import stat
-
-    match = re.compile(CONFIG_NAME).fullmatch
-    found: list[str] = []
-    seen = 0
-    todo = [("/", 0)]
-    while todo:
-        d, depth = todo.pop()
-        try:
-            names = fs.listdir(d)
-        except OSError:
-            continue  # unreadable: nothing of the repository to lint there
-        if "pyvenv.cfg" in names and d != "/":
-            continue  # a virtualenv, whatever its name
-        seen += len(names)
-        if seen > WALK_ENTRIES:
-            raise UsageError(f"{root}: no /etc/mail, and more than {WALK_ENTRIES} entries "
-                             "to search for sendmail/submit .cf/.mc files; name the "
-                             "configuration directories (args: [mail/, ...])")
-        sub = []
-        for name in names:
-            p = os.path.join(d, name)
-            try:
-                st = fs.lstat(p)
-            except OSError:
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                if name not in SKIP_DIRS and depth < WALK_DEPTH:
-                    sub.append((p, depth + 1))
-            elif match(name) and not fs.is_dir(p):
-                found.append(p)  # a link is read through the view: never out of the root
-        todo.extend(sub)
-    return sorted(found)
-
-
-def _groups(fs, paths: list[str], root: str | None):
-    groups: dict[str, dict[str, str]] = {}
-    display: dict[str, str] = {}
-    archive = getattr(fs, "archive", None)
-    for given in paths:
-        path = given
-        if root and archive is None:
-            absroot = os.path.realpath(root)
-            real = os.path.realpath(given) if os.path.exists(given) else given
-            if os.path.isabs(given) and (real == absroot or real.startswith(
-                    absroot + os.sep)) and not fs.exists(given):
-                path = os.path.normpath("/" + os.path.relpath(real, absroot))
-            elif not os.path.isabs(given):
-                path = "/" + given
-        elif archive is not None and not given.startswith("/"):
-            path = "/" + given
-        shown = (lambda p, g: f"{archive}!{p}") if archive else (
-            lambda p, g: _display(fs, p, g))
-        if fs.is_dir(path):
-            found = False
-            for names, role in ((("sendmail.cf", "sendmail.mc"), "mta"),
-                                (("submit.cf", "submit.mc"), "msp")):
-                for name in names:  # the .cf sendmail reads; its .mc when there is none
-                    p = os.path.join(path, name)
-                    if fs.exists(p) or _is_entry(fs, p):
-                        groups.setdefault(os.path.normpath(path), {})[role] = p
-                        display[p] = shown(p, os.path.join(given, name))
-                        found = True
-                        break
-            if not found:
-                raise UsageError(f"{given}: no sendmail.cf, submit.cf or .mc source in this "
-                                 "directory")
-            continue
-        if not fs.exists(path) and not _is_entry(fs, path):
-            raise UsageError(f"{given}: no such file or directory")
-        from .model import path_role_msp
-
-        role = "msp" if path_role_msp(path) else "mta"
-        key = os.path.dirname(os.path.normpath(path)) or "."
-        slot = groups.setdefault(key, {})
-        if role in slot and _partners(slot[role], path):
-            continue  # sendmail.cf and its sendmail.mc: one installation, linted once
-        if role in slot:  # two MTA configs in one directory: lint separately
-            key = path
-            slot = groups.setdefault(key, {})
-        slot[role] = path
-        display[path] = shown(path, given)
-    return [(fs, g.get("mta"), g.get("msp"), display) for g in groups.values()]
-
-
-def _partners(a: str, b: str) -> bool:
-    """sendmail.cf and sendmail.mc (the .cf and the .mc it is built from)."""
-    (sa, ea), (sb, eb) = os.path.splitext(a), os.path.splitext(b)
-    return sa == sb and {ea.lower(), eb.lower()} == {".cf", ".mc"}
-
-
-def _display(fs, path: str, given: str) -> str:
-    """How a config is named in reports: as given; under --root, the host path relative
-    to the working directory when it lies below it (a checkout), else the in-tree path."""
-    if fs.root is None:
-        return os.path.normpath(given)
-    host = fs.describe(path)
-    rel = os.path.relpath(host)
-    return path if rel.startswith("..") else rel
-
-
-def _is_entry(fs, path: str) -> bool:
-    try:
-        fs.lstat(path)
-        return True
-    except OSError:
-        return False
-
-
-DEFAULTS = {"fail_on": "warning", "vendor": "upstream", "expiry_days": 30,
-            "security_level": 2, "max_lifetime_days": 398, "check_permissions": "auto",
-            "max_ca_certs": 100, "require_starttls": False}
-
-
-def _configure(args):
-    """Fill every flag not given on the command line from the configuration file, then
-    from the defaults. Returns the Config (for per-file-ignores and severities)."""
-    from . import config as cfgmod
-
-    try:
-        path = args.config or cfgmod.find(args.paths[0] if args.paths else None)
-        conf = cfgmod.load(path)
-    except cfgmod.ConfigError as e:
-        raise UsageError(str(e)) from None
-    for attr in ("target_version", "vendor", "expiry_days", "security_level",
-                 "check_permissions", "fail_on", "max_lifetime_days", "max_ca_certs",
-                 "hostname", "require_starttls", "max_file_size"):
-        if getattr(args, attr) is None:
-            setattr(args, attr, conf.get(attr, DEFAULTS.get(attr)))
-    if args.root is None and conf.get("root"):
-        args.root = os.path.join(conf.base, conf.get("root"))
-    if not args.select:
-        args.select = conf.get("select") or []
-    args.extend_select = (conf.get("extend_select") or []) + _csv(args.extend_select)
-    args.ignore = (conf.get("ignore") or []) + _csv(args.ignore)
-    return conf
-
-
-def _check(args) -> int:
-    conf = _configure(args)
-    from .engine import SelectionError
-    from .findings import Finding, Location, Report
-    from .model import Settings
-
-    from .fs import is_archive
-
-    if args.root and not (os.path.isdir(args.root) or
-                          (is_archive(args.root) and os.path.isfile(args.root))):
-        raise UsageError(f"--root {args.root}: not a directory or tar archive")
-    _check_target_version(args.target_version)
-    eng = _engine()
-    formats = {"text": "cflint.formats.text:render", "json": "cflint.formats.json:render",
-               "sarif": "cflint.formats.sarif:render", "github": "cflint.formats.github:render"}
-    formats.update(eng.output_formats())
-    if args.format not in formats:
-        raise UsageError(f"unknown format {args.format!r} (choose from {', '.join(formats)})")
-    try:
-        rules = eng.select(_csv(args.select), _csv(args.ignore), args.extend_select)
-    except SelectionError as e:
-        raise UsageError(str(e)) from None
-
-    groups = discover(args.paths, args.root)
-    settings = Settings(require_starttls=args.require_starttls,
-                        target_version=args.target_version, vendor=args.vendor,
-                        now=args.now, expiry_days=args.expiry_days,
-                        security_level=args.security_level, hostname=args.hostname,
-                        max_lifetime_days=args.max_lifetime_days,
-                        check_permissions=args.check_permissions,
-                        max_ca_certs=args.max_ca_certs,
-                        inline_ignores=not args.no_inline_ignores,
-                        max_file_size=args.max_file_size or None)
-    findings: list[Finding] = []
-    inputs: list[str] = []
-    for inst, shown, _opened in installations(groups, settings):
-        inputs.extend(shown)
-        findings.extend(eng.run(inst, rules))
-    findings = _per_file_ignores(findings, conf, eng)
-    findings, metas = _severities(findings, [r.meta for r in rules], conf)
-    findings.sort(key=Finding.sort_key)
-    if args.write_baseline:
-        from . import baseline
-
-        try:
-            n = baseline.write(args.write_baseline, findings)
-        except OSError as e:
-            raise UsageError(f"cannot write {args.write_baseline}: {e.strerror}") from None
-        print(f"cflint: wrote {n} finding(s) to the baseline {args.write_baseline}",
-              file=sys.stderr)
-        return EXIT_CLEAN
-    notes: list[str] = []
-    if args.baseline:
-        from . import baseline
-
-        try:
-            known = baseline.read(args.baseline)
-        except baseline.BaselineError as e:
-            raise UsageError(str(e)) from None
-        unsuppressible = {m.code for m in metas if not m.suppressible}
-        kept = [f for f in findings if f.fingerprint not in known or f.code in unsuppressible]
-        if len(kept) != len(findings):
-            print(f"cflint: {len(findings) - len(kept)} finding(s) in the baseline "
-                  f"{args.baseline} not shown", file=sys.stderr)
-        findings = kept
-
-    report = Report(findings=findings, rules=metas, inputs=inputs,
-                    tool_version=__version__, root=os.getcwd(),
-                    settings={"fail_on": args.fail_on}, notifications=notes)
-    from .formats import load
-
-    render = load(formats[args.format])
-    color = (args.format == "text" and not args.output and not args.no_color
-             and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    out = _statistics(report) if args.statistics else render(
-        report, color=color, category=args.category)
-    _write(args.output, out)
-    if args.fail_on == "never" or args.exit_zero:
-        return EXIT_CLEAN
-    threshold = LEVEL_RANK[args.fail_on]
-    return EXIT_FINDINGS if any(LEVEL_RANK[f.level] >= threshold for f in findings) \
-        else EXIT_CLEAN
-
-
-def _matches(token: str, meta) -> bool:
-    t = token.strip()
-    return bool(t) and (meta.code.startswith(t.upper()) or meta.name == t.lower())
-
-
-def _per_file_ignores(findings, conf, eng):
-    """Drop the findings per-file-ignores turns off for their file (unsuppressible rules
-    stay: a config sendmail cannot read is never hidden)."""
-    if not conf.get("per_file_ignores"):
-        return findings
-    metas = {r.meta.code: r.meta for r in eng.rules}
-    out = []
-    for f in findings:
-        meta = metas.get(f.code)
-        tokens = conf.ignored_here(f.location.path)
-        if meta is not None and meta.suppressible and any(_matches(t, meta) for t in tokens):
-            continue
-        out.append(f)
-    return out
-
-
-def _severities(findings, metas, conf):
-    """The per-rule level overrides of the configuration file, on findings and rules."""
-    import dataclasses
-
-    levels = conf.get("severity") or {}
-    if not levels:
-        return findings, metas
-    known = {m.code for m in metas}
-    unknown = sorted(set(levels) - known - {r.meta.code for r in _engine().rules})
-    if unknown:
-        raise UsageError(f"{conf.path}: 'severity' names unknown rule(s) {', '.join(unknown)}")
-    metas = [dataclasses.replace(m, level=levels.get(m.code, m.level)) for m in metas]
-    findings = [dataclasses.replace(f, level=levels[f.code]) if f.code in levels else f
-                for f in findings]
-    return findings, metas
-
-
-def _statistics(report) -> str:
-    """Findings per rule, most first (as ruff --statistics)."""
-    counts: dict[str, int] = {}
-    for f in report.findings:
-        counts[f.code] = counts.get(f.code, 0) + 1
-    names = {m.code: (m.name, m.level) for m in report.rules}
-    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    width = max((len(str(n)) for _, n in rows), default=1)
-    lines = [f"{n:>{width}}  {code}  {names.get(code, ('', ''))[0]}  "
-             f"[{names.get(code, ('', ''))[1]}]" for code, n in rows]
-    lines.append(f"{sum(counts.values())} finding(s) in total")
-    return "\n".join(lines) + "\n"
-
-
-# ------------------------------------------------------------------- audit
-
-
-def _audit(args) -> int:
-    import json
-
-    from . import audit
-    from .formats.audit import RENDERERS
-    from .model import Settings
-
-    formats = args.format or ["text"]
-    outputs = args.output or []
-    if outputs and len(outputs) != len(formats):
-        raise UsageError("give one --output per --format")
-    if not outputs and len(formats) > 1:
-        raise UsageError("several --format need one --output each")
-    if args.compare:
-        try:
-            old, new = (audit.load(p) for p in args.compare)
-        except (OSError, ValueError) as e:
-            raise UsageError(str(e)) from None
-        diff = audit.compare(old, new)
-        if formats == ["json"]:
-            text = json.dumps(diff, indent=2) + "\n"
-        else:
-            lines = [f"{diff['fixed']} finding(s) fixed, {diff['new_findings']} new"]
-            for h in diff["hosts"]:
-                if not (h["fixed"] or h["new"] or h["state"] != "both"):
-                    continue
-                lines.append(f"{h['host']}" + ("" if h["state"] == "both" else
-                                               f" ({h['state']})") + ":")
-                lines += [f"  fixed {f['code']} {f['path']}: {f['message']}" for f in h["fixed"]]
-                lines += [f"  new   {f['code']} {f['path']}: {f['message']}" for f in h["new"]]
-            text = "\n".join(lines) + "\n"
-        _write(outputs[0] if outputs else None, text)
-        return EXIT_FINDINGS if diff["new_findings"] and args.fail_on != "never" else EXIT_CLEAN
-    if not args.inputs and not args.live:
-        raise UsageError("audit needs at least one INPUT or --live FILE (or --compare OLD "
-                         "NEW)")
-    hosts = {}
-    if args.hosts_file:
-        try:
-            hosts = audit.read_hosts_file(args.hosts_file)
-        except (OSError, ValueError) as e:
-            raise UsageError(str(e)) from None
-    if args.from_json:
-        doc = audit.from_check_json(args.inputs, hosts, args.now)
-    else:
-        for p in args.inputs:
-            if not os.path.exists(p):
-                raise UsageError(f"{p}: no such file or directory")
-        _check_target_version(args.target_version)
-        from .engine import SelectionError
-
-        try:
-            _engine().select(_csv(args.select), _csv(args.ignore))
-        except SelectionError as e:
-            raise UsageError(str(e)) from None
-        settings = Settings(target_version=args.target_version, now=args.now,
-                            expiry_days=args.expiry_days, security_level=args.security_level,
-                            check_permissions=args.check_permissions)
-        doc = audit.run(args.inputs, settings, _csv(args.select), _csv(args.ignore),
-                        args.jobs, hosts,
-                        progress=not args.quiet and sys.stderr.isatty()) if args.inputs \
-            else audit.document([], args.now)
-    if args.live:
-        try:
-            doc = audit.attach_live(doc, args.live, hosts)
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-    for i, fmt in enumerate(formats):
-        if fmt == "sarif":
-            text = RENDERERS[fmt](doc, root=os.getcwd())
-        else:
-            text = RENDERERS[fmt](doc)
-        _write(outputs[i] if outputs else None, text)
-    if args.fail_on == "never":
-        return EXIT_CLEAN
-    threshold = LEVEL_RANK[args.fail_on]
-    return EXIT_FINDINGS if any(LEVEL_RANK[f["level"]] >= threshold for h in doc["hosts"]
-                                for f in h["findings"]) else EXIT_CLEAN
-
-
-def _check_target_version(text: str | None) -> None:
-    """--target-version must name a release cflint knows (8.13-8.18)."""
-    if not text:
-        return
-    from .sendmail.versions import VersionError, check_supported, parse_version
-
-    try:
-        check_supported(parse_version(text))
-    except VersionError as e:
-        raise UsageError(f"--target-version: {e}") from None
-
-
-def _write(path: str | None, text: str) -> None:
-    """The report to --output (one clear error when it cannot be written), else stdout."""
-    if path is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror}") from None
-
-
-# ------------------------------------------------------------------- rules
-
-
-def _rules(args) -> int:
-    eng = _engine()
-    if args.format == "json":
-        import json
-
-        print(json.dumps([_meta_dict(r.meta) for r in eng.rules], indent=2))
-        return EXIT_CLEAN
-    width = max((len(r.meta.name) for r in eng.rules), default=10)
-    for r in eng.rules:
-        m = r.meta
-        print(f"{m.code}  {m.name:<{width}}  {m.level:<7}  {', '.join(m.impacts):<34}  "
-              f"{m.summary}")
-    return EXIT_CLEAN
-
-
-def _meta_dict(m) -> dict:
-    return {"code": m.code, "name": m.name, "level": m.level, "impacts": list(m.impacts),
-            "summary": m.summary, "rationale": m.rationale, "fix": m.fix,
-            "references": list(m.references), "versions": m.versions, "pack": m.pack,
-            "suppressible": m.suppressible}
-
-
-def _hash(args) -> int:
-    """One hash a line, as openssl x509 -noout -hash prints it (the first certificate of a
-    PEM file, or a DER file); a file that holds none is an error line, exit 2."""
-    from .fs import LiveFS
-    from .pki import subject_hash as sh
-    from .pki.load import pem_blocks
-
-    fs, code = LiveFS(), EXIT_CLEAN
-    for name in args.files:
-        try:
-            data = fs.read(name, 64 * 1024 * 1024)
-        except OSError as e:
-            _error(f"{name}: {e.strerror or e}")
-            code = EXIT_ERROR
-            continue
-        der = next((b.der for b in pem_blocks(data) if b.label in (
-            "CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE") and b.der), None)
-        if der is None and data[:1] == b"\x30":
-            der = data
-        try:
-            if der is None:
-                raise sh.SubjectHashError("no certificate in the file")
-            cur, old = sh.cert_hashes(der)
-        except (sh.SubjectHashError, ValueError) as e:
-            _error(f"{name}: {e}")
-            code = EXIT_ERROR
-            continue
-        print(old if args.old else cur)
-    return code
-
-
-def _rule(args) -> int:
-    eng = _engine()
-    r = eng.rule(args.code)
-    if r is None:
-        raise UsageError(f"unknown rule {args.code!r} (see 'cflint rules')")
-    from .ruledoc import markdown
-
-    print(markdown(r.meta), end="")
-    return EXIT_CLEAN

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cflint import cli
+from cflint import inputs
 from sendmail_judge import unavailable
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def run(root: Path, *args):
 
 def groups(root: Path, monkeypatch):
     monkeypatch.chdir(root)
-    return [(mta, msp, display) for _fs, mta, msp, display in cli.discover([], ".")]
+    return [(mta, msp, display) for _fs, mta, msp, display in inputs.discover([], ".")]
 
 
 def test_configs_at_the_top_are_one_installation(repo, monkeypatch):
@@ -73,7 +73,7 @@ def test_what_the_walk_leaves_alone(repo, monkeypatch):
                 ".venv/lib/sendmail.cf", "myenv/lib/sendmail.cf",   # a virtualenv by its marker
                 "templates/sendmail.mc.j2", "mail/sendmail.cf.orig", "mail/sendmail.cf~",
                 "mail/Sendmail.cf", "mail/mysendmail.cf", "mail/sendmail.cf.bak",
-                "/".join(["d"] * (cli.WALK_DEPTH + 1)) + "/sendmail.cf"):
+                "/".join(["d"] * (inputs.WALK_DEPTH + 1)) + "/sendmail.cf"):
         put(repo, rel, BAD)
     put(repo, "myenv/pyvenv.cfg", "home = /usr\n")
     outside = repo.parent / "outside"
@@ -89,7 +89,7 @@ def test_what_the_walk_leaves_alone(repo, monkeypatch):
 
 
 def test_deepest_level_still_searched(repo, monkeypatch):
-    deep = "/".join(["d"] * cli.WALK_DEPTH) + "/sendmail.cf"
+    deep = "/".join(["d"] * inputs.WALK_DEPTH) + "/sendmail.cf"
     put(repo, deep)
     assert [mta for mta, _, _ in groups(repo, monkeypatch)] == ["/" + deep]
 
@@ -100,11 +100,11 @@ def test_sorted_and_bounded(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     from cflint.fs import RootFS
 
-    assert cli._walk_configs(RootFS("."), ".") == [
+    assert inputs.walk_configs(RootFS("."), ".") == [
         "/a/sendmail.cf", "/b/sendmail.cf", "/mx1/sendmail.cf", "/mx2/sendmail.cf"]
-    monkeypatch.setattr(cli, "WALK_ENTRIES", 5)
-    with pytest.raises(cli.UsageError, match="name the configuration directories"):
-        cli._walk_configs(RootFS("."), ".")
+    monkeypatch.setattr(inputs, "WALK_ENTRIES", 5)
+    with pytest.raises(inputs.UsageError, match="name the configuration directories"):
+        inputs.walk_configs(RootFS("."), ".")
 
 
 def test_a_linked_config_is_read_inside_the_tree_only(repo):
@@ -180,9 +180,9 @@ def test_walk_uses_the_changed_files_hooks_names():
         unavailable("PyYAML is not installed (pip install -e '.[test]')")
     hooks = {h["id"]: h for h in yaml.safe_load(
         (CHECKOUT / ".pre-commit-hooks.yaml").read_text())}
-    assert hooks["cflint"]["files"] == f"(^|/){cli.CONFIG_NAME}$"
+    assert hooks["cflint"]["files"] == f"(^|/){inputs.CONFIG_NAME}$"
     pattern = re.compile(hooks["cflint"]["files"])
     for name in ("sendmail.cf", "submit.mc", "sendmail-mx1.mc", "sendmail.mc.j2",
                  "sendmail.cf.orig", "xsendmail.cf"):
         assert bool(pattern.search("a/" + name)) == bool(
-            re.fullmatch(cli.CONFIG_NAME, name)), name
+            re.fullmatch(inputs.CONFIG_NAME, name)), name

@@ -1,7 +1,8 @@
 """The outputs of ``cflint audit``, each a pure function of the audit document
 (:func:`cflint.audit.document`): text summary, JSON, CSV (one row per finding), SARIF (one
 run per host, ``automationDetails.id`` = ``cflint/audit/<host>/``) and a self-contained
-HTML report (styles and scripts inline, no network)."""
+HTML report (styles and scripts inline, no network). Registered, by name, in
+:data:`cflint.formats.FORMATS`."""
 from __future__ import annotations
 
 import csv
@@ -13,11 +14,11 @@ CSV_COLUMNS = ("host", "input", "code", "name", "level", "impacts", "path", "lin
                "message", "fix", "fingerprint")
 
 
-def render_json(doc: dict) -> str:
+def render_json(doc: dict, **_options: object) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def render_csv(doc: dict) -> str:
+def render_csv(doc: dict, **_options: object) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -30,7 +31,7 @@ def render_csv(doc: dict) -> str:
     return out.getvalue()
 
 
-def render_text(doc: dict) -> str:
+def render_text(doc: dict, **_options: object) -> str:
     s = doc["summary"]
     lines = [f"{s['hosts']} host(s): STARTTLS off on {s['starttls_off']}, secrets exposed on "
              f"{s['secrets_exposed']}, unreadable {s['unreadable']}, clean {s['clean']}",
@@ -84,7 +85,7 @@ def live_lines(h: dict) -> list[str]:
     return out
 
 
-def render_sarif(doc: dict, rules=None, root: str | None = None) -> str:
+def render_sarif(doc: dict, rules=None, root: str | None = None, **_options: object) -> str:
     from ..findings import Report
     from . import sarif
     from .json import finding_from_dict
@@ -165,7 +166,7 @@ def _anchor(host: str) -> str:
     return "host-" + "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in host)
 
 
-def render_html(doc: dict) -> str:
+def render_html(doc: dict, **_options: object) -> str:
     s = doc["summary"]
     cards = [("hosts", "hosts", s["hosts"]), ("starttls-off", "STARTTLS off", s["starttls_off"]),
              ("secrets-exposed", "secrets exposed", s["secrets_exposed"]),
@@ -246,6 +247,3 @@ def render_html(doc: dict) -> str:
     parts.append(f"<script>{_JS}</script></body></html>")
     return "\n".join(parts) + "\n"
 
-
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv,
-             "html": render_html, "sarif": render_sarif}

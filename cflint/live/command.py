@@ -11,21 +11,21 @@ import os
 import sys
 
 from .. import __version__
+from ..commands import check_target_version, make_engine, split_csv, write_output
+from ..errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError
 from ..escape import escape, escape_tree
 from ..findings import LEVEL_RANK, Report
 
 
 def run(args) -> int:
-    from ..cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, UsageError, _check_target_version
-    from ..cli import _csv, _engine, _write
     from ..engine import SelectionError
     from ..model import Settings
     from . import report as rep
     from .run import configuration, judge
 
-    _check_target_version(args.target_version)
-    eng = _engine()
-    select, ignore = _csv(args.select), _csv(args.ignore)
+    check_target_version(args.target_version)
+    eng = make_engine()
+    select, ignore = split_csv(args.select), split_csv(args.ignore)
     try:
         eng.select(select, ignore, inputs=args.command)
     except SelectionError as e:
@@ -75,15 +75,12 @@ def run(args) -> int:
                     observations=section, preamble=preamble,
                     notifications=[f"not probed: {f}" for f in failed],
                     successful=not failed)
-    if args.format == "json":
-        from ..formats.json import render
-    elif args.format == "sarif":
-        from ..formats.sarif import render
-    else:
-        from ..formats.text import render
+    from ..formats import renderer
+
+    render = renderer(args.command, args.format)
     color = (args.format == "text" and not args.output and sys.stdout.isatty()
              and "NO_COLOR" not in os.environ)
-    _write(args.output, render(report, color=color, category=args.category))
+    write_output(args.output, render(report, color=color, category=args.category))
     for f in failed:
         print(f"cflint: probe {f}", file=sys.stderr)
     if failed:
@@ -96,7 +93,6 @@ def run(args) -> int:
 
 
 def _probe(args, inst) -> list[dict]:
-    from ..cli import UsageError
     from . import smtp
 
     if args.from_json:

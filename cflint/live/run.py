@@ -11,7 +11,8 @@ def configuration(config: str | None, root: str | None, settings):
     """The Installation of ``--config`` (a directory or a .cf/.mc file), or None."""
     if not config:
         return None
-    from ..cli import UsageError, discover, installations
+    from ..errors import UsageError
+    from ..inputs import discover, installations
 
     groups = discover([config], root)
     insts = [i for i, _shown, opened in installations(groups, settings) if opened]
