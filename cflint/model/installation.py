@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
-from .cf.parser import CfDocument, OptionLine, option_key, parse
-from .fs import EscapeError, FsError, LiveFS, NotRegularError, TooLargeError
-from .sendmail import options as optdata
-from .sendmail.versions import DEFAULT, Target, Version, clamp, parse_version, VersionError
+from ..cf.parser import CfDocument, OptionLine, option_key, parse
+from ..fs import EscapeError, FsError, LiveFS, NotRegularError, TooLargeError
+from ..sendmail import options as optdata
+from ..sendmail.versions import DEFAULT, Target, Version, clamp, parse_version, VersionError
 
 CONFIG_SIZE_LIMIT = 64 * 1024 * 1024
 
@@ -142,7 +142,7 @@ class CfConfig:
         self.text = text
         self.mc = None            # McInfo when the config is an .mc source
         if is_mc_path(self.fs_path) or looks_like_mc(text):
-            from .mc.adapter import mc_to_cf_cached
+            from ..mc.adapter import mc_to_cf_cached
 
             self.doc, self.mc = mc_to_cf_cached(text, self.fs_path, read)
         else:
@@ -304,7 +304,7 @@ class Installation:
         def parse():
             if not self.settings.inline_ignores:
                 return []
-            from . import suppress
+            from .. import suppress
 
             out = []
             for cfg in self.all_configs():
@@ -330,7 +330,7 @@ class Installation:
     def _relocated(self, f):
         import dataclasses
 
-        from .findings import Location
+        from ..findings import Location
 
         for cfg in self.configs:
             src = cfg.source
@@ -418,7 +418,7 @@ class Installation:
         """The lazily read, cached view of one referenced path."""
         ref = self._files.get(path)
         if ref is None:
-            from .files import PEM_SIZE_LIMIT, FileRef
+            from ..files import PEM_SIZE_LIMIT, FileRef
 
             limit = self.settings.max_file_size
             ref = self._files[path] = FileRef(self.fs, path, limit or PEM_SIZE_LIMIT,
@@ -454,7 +454,7 @@ class Installation:
         return out
 
     def _tls_files(self, cfg):
-        from .files import TlsRef
+        from ..files import TlsRef
 
         out = []
         for c in ([cfg] if cfg else self.configs):
@@ -522,7 +522,7 @@ class Installation:
         if vendor == "hpux":
             return Target((8, 13, 3), vendor, "vendor", flags)
         if text is not None:
-            from .cf.parser import header_version
+            from ..cf.parser import header_version
 
             hv = header_version(text)
             if hv:
@@ -615,7 +615,7 @@ class Installation:
             return str(gid)
 
     def groups_db(self):
-        from .sendmail.safefile import Groups
+        from ..sendmail.safefile import Groups
 
         def build():
             members: dict[int, frozenset[str]] = {}
@@ -675,7 +675,7 @@ class Installation:
         """The identities that read ``cfg``'s TLS files: the MTA (root, or RunAsUser);
         for submit.cf both ways the MSP runs: root submitting (with its RunAsUser) and an
         ordinary user through the set-group-ID smmsp binary."""
-        from .sendmail.safefile import Identity
+        from ..sendmail.safefile import Identity
 
         def build():
             t = self._trusted(cfg)
@@ -719,7 +719,7 @@ class Installation:
         return words
 
     def safety_flags(self, cfg):
-        from .sendmail.safefile import Flags
+        from ..sendmail.safefile import Flags
 
         words = self.dont_blame(cfg)
         return Flags(group_readable_keyfile="groupreadablekeyfile" in words,
@@ -777,7 +777,7 @@ class Installation:
     def _host_of(self, path: str) -> tuple[str, str | None] | None:
         """(host path, --root directory or None) of a path in a live or re-based view;
         None in an archive (a snapshot: what it holds is what the host held)."""
-        from .fs import RootFS
+        from ..fs import RootFS
 
         if type(self.fs) is LiveFS:
             return os.path.realpath(path), None
@@ -807,7 +807,7 @@ class Installation:
         return self.memo(("git", host), lambda: self._tracked_top_uncached(host, root))
 
     def _tracked_top_uncached(self, host: str, root: str | None) -> str | None:
-        from . import gitindex
+        from .. import gitindex
 
         d = os.path.dirname(host)
         top = self.memo(("work-tree", d), lambda: gitindex.work_tree(d))
