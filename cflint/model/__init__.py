@@ -1,14 +1,17 @@
-"""The model rules read: an :class:`Installation` (see installation.py)."""
-from .installation import (ABBREV, AMBIGUOUS, APPLIED, COMPILED_OUT, CONFIG_SIZE_LIMIT, EXACT,
-                           FATAL, GIT_TRACKED, NEVER, NOT_IN_TARGET, ORDINARY_UID, SHORT,
-                           SHORT_UNKNOWN, UNKNOWN, CfConfig, InputProblem, Installation,
-                           OptionTable, Setting, Settings, is_defined_path, is_mc_path,
-                           looks_like_mc, path_role_msp, resolve_settings, split_user)
+"""The model rules read: an :class:`Installation` (see installation.py); ``cfconfig``:
+one parsed config and its O lines resolved as setoption() resolves them; ``settings``:
+the run's ``Settings`` and ``InputProblem``."""
+from .cfconfig import (ABBREV, AMBIGUOUS, APPLIED, COMPILED_OUT, EXACT, FATAL, NOT_IN_TARGET,
+                       SHORT, SHORT_UNKNOWN, UNKNOWN, CfConfig, OptionTable, Setting,
+                       is_mc_path, looks_like_mc, resolve_settings)
+from .installation import (CONFIG_SIZE_LIMIT, GIT_TRACKED, NEVER, ORDINARY_UID, Installation,
+                           is_defined_path, path_role_msp, split_user)
+from .settings import InputProblem, Settings
 
 __all__ = [
-    "ABBREV", "AMBIGUOUS", "APPLIED", "COMPILED_OUT", "CONFIG_SIZE_LIMIT", "EXACT", "FATAL",
-    "GIT_TRACKED", "NEVER", "NOT_IN_TARGET", "ORDINARY_UID", "SHORT", "SHORT_UNKNOWN",
-    "UNKNOWN", "CfConfig", "InputProblem", "Installation", "OptionTable", "Setting",
-    "Settings", "is_defined_path", "is_mc_path", "looks_like_mc", "path_role_msp",
-    "resolve_settings", "split_user",
+    "ABBREV", "AMBIGUOUS", "APPLIED", "COMPILED_OUT", "EXACT", "FATAL", "NOT_IN_TARGET",
+    "SHORT", "SHORT_UNKNOWN", "UNKNOWN", "CfConfig", "OptionTable", "Setting", "is_mc_path",
+    "looks_like_mc", "resolve_settings", "CONFIG_SIZE_LIMIT", "GIT_TRACKED", "NEVER",
+    "ORDINARY_UID", "Installation", "is_defined_path", "path_role_msp", "split_user",
+    "InputProblem", "Settings",
 ]
