@@ -4,8 +4,10 @@ the run's ``Settings`` and ``InputProblem``."""
 from .cfconfig import (ABBREV, AMBIGUOUS, APPLIED, COMPILED_OUT, EXACT, FATAL, NOT_IN_TARGET,
                        SHORT, SHORT_UNKNOWN, UNKNOWN, CfConfig, OptionTable, Setting,
                        is_mc_path, looks_like_mc, resolve_settings)
-from .installation import (CONFIG_SIZE_LIMIT, GIT_TRACKED, NEVER, ORDINARY_UID, Installation,
-                           is_defined_path, path_role_msp, split_user)
+from .accounts import Accounts
+from .safety import ORDINARY_UID, Safety, split_user
+from .installation import (CONFIG_SIZE_LIMIT, GIT_TRACKED, NEVER, Installation,
+                           is_defined_path, path_role_msp)
 from .settings import InputProblem, Settings
 
 __all__ = [
@@ -13,5 +15,5 @@ __all__ = [
     "SHORT", "SHORT_UNKNOWN", "UNKNOWN", "CfConfig", "OptionTable", "Setting", "is_mc_path",
     "looks_like_mc", "resolve_settings", "CONFIG_SIZE_LIMIT", "GIT_TRACKED", "NEVER",
     "ORDINARY_UID", "Installation", "is_defined_path", "path_role_msp", "split_user",
-    "InputProblem", "Settings",
+    "InputProblem", "Settings", "Accounts", "Safety",
 ]
