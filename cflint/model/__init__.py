@@ -6,8 +6,9 @@ from .cfconfig import (ABBREV, AMBIGUOUS, APPLIED, COMPILED_OUT, EXACT, FATAL, N
                        is_mc_path, looks_like_mc, resolve_settings)
 from .accounts import Accounts
 from .safety import ORDINARY_UID, Safety, split_user
-from .installation import (CONFIG_SIZE_LIMIT, GIT_TRACKED, NEVER, Installation,
-                           is_defined_path, path_role_msp)
+from .configs import CONFIG_SIZE_LIMIT, Configuration, path_role_msp
+from .display import Display
+from .installation import GIT_TRACKED, NEVER, Installation, is_defined_path
 from .settings import InputProblem, Settings
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "looks_like_mc", "resolve_settings", "CONFIG_SIZE_LIMIT", "GIT_TRACKED", "NEVER",
     "ORDINARY_UID", "Installation", "is_defined_path", "path_role_msp", "split_user",
     "InputProblem", "Settings", "Accounts", "Safety",
+    "Configuration", "Display",
 ]
