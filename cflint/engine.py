@@ -136,24 +136,24 @@ class Engine:
 
     def run(self, model, rules: Iterable[Rule]) -> list[Finding]:
         """Run the rules on one model: the ordinary rules, then findings on a .cf line
-        moved to its .mc (``model.relocate``), then inline suppressions applied
-        (``model.suppressions``), then the ``late`` rules, which judge what happened (the
-        suppressions' own problems) and are never suppressed themselves."""
+        moved to its .mc (``model.configuration.relocate``), then inline suppressions
+        applied (``model.configuration.suppressions``), then the ``late`` rules, which
+        judge what happened (the suppressions' own problems) and are never suppressed
+        themselves. A model without configs (the live rules') has no ``configuration``."""
         rules = list(rules)
         findings: list[Finding] = []
         for rule in (r for r in rules if not getattr(r, "late", False)):
             findings.extend(self._check(rule, model))
-        relocate = getattr(model, "relocate", None)
-        if relocate is not None:  # .cf findings onto the .mc line people edit
-            findings = relocate(findings)
-        suppressions = getattr(model, "suppressions", None)
-        if suppressions is not None:
+        configuration = getattr(model, "configuration", None)
+        if configuration is not None:
+            # .cf findings onto the .mc line people edit
+            findings = configuration.relocate(findings)
             from . import suppress
 
             model.rule_metas = {r.meta.code: r.meta for r in self.rules}
             model.selected_codes = {r.meta.code for r in rules}
-            findings = suppress.apply(findings, suppressions(), model.rule_metas,
-                                      model.now.date())
+            findings = suppress.apply(findings, configuration.suppressions(),
+                                      model.rule_metas, model.now.date())
         for rule in (r for r in rules if getattr(r, "late", False)):
             findings.extend(self._check(rule, model))
         findings.sort(key=Finding.sort_key)
