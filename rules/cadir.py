@@ -14,8 +14,8 @@ from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import pem_blocks
 from cflint.pki.subject_hash import HASH_NAME, canonical_name
 
-from .pki_common import visible_certs
-from .system_store import folded
+from .support.pki import visible_certs
+from .support.system_store import folded
 
 OPENSSL_REHASH = "OpenSSL openssl-rehash(1); X509_LOOKUP_hash_dir(3)"
 

@@ -6,10 +6,10 @@ import datetime as dt
 from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import host_matches, level_errors
 
-from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, consequence, impact, missing_log,
+from .support.pki import (OP_ME_CERTS, OPENSSL_SECLEVEL, consequence, impact, missing_log,
                          pairs,
                          trust_store, visible_certs, where)
-from .system_store import folded, roots
+from .support.system_store import folded, roots
 
 RFC5280 = "RFC 5280, Internet X.509 PKI Certificate and CRL Profile"
 CAB_BR = "CA/Browser Forum Baseline Requirements, 6.3.2 (398-day validity)"

@@ -9,30 +9,7 @@ from cflint.model import (ABBREV, AMBIGUOUS, COMPILED_OUT, NOT_IN_TARGET, SHORT,
 from cflint.sendmail import options as optdata
 from cflint.sendmail.versions import fmt
 
-SENDMAIL_DOCS = "sendmail Installation and Operation Guide (op.me), section 5 'The Configuration File'"
-
-
-def loc(cfg, line: int | None, column: int | None = None) -> Location:
-    return Location(cfg.path, line, column)
-
-
-def option_fix(name: str, value: str, verb: str = "Set") -> str:
-    """A fix that sets an option, as the .cf line and the .mc define: "Set 'O Name=value'
-    (in the .mc: define(`confNAME', `value')dnl)"; "Write" replaces the line the finding
-    is on. An option no conf macro writes goes under LOCAL_CONFIG in the .mc."""
-    from cflint.sendmail.mc_macros import macro_for_option
-
-    macro = macro_for_option(name)
-    mc = f"define(`{macro}', `{value}')dnl" if macro else f"O {name}={value} under LOCAL_CONFIG"
-    return f"{verb} 'O {name}={value}'   (in the .mc: {mc})"
-
-
-def did_you_mean(word: str, choices, n: int = 3) -> str:
-    low = {c.lower(): c for c in choices}
-    hits = difflib.get_close_matches(word.lower(), list(low), n=n, cutoff=0.72)
-    if not hits:
-        return ""
-    return " Did you mean " + " or ".join(low[h] for h in hits) + "?"
+from .support.options import SENDMAIL_DOCS, did_you_mean, dont_blame_words, loc, option_fix
 
 
 class ParseError(Rule):
@@ -325,8 +302,6 @@ class NotInTargetVersion(Rule):
                     f"says \"readcf: unknown option name {o.name}\" and does not start.",
                     fix=fix, anchor=f"option:{o.name.lower()}")
             # DontBlameSendmail words from a later release
-            from .values import dont_blame_words
-
             for s, word, canon, status in dont_blame_words(cfg, model):
                 if status != "later" or cfg.set_by_mc_layers(s):
                     continue

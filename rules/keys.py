@@ -7,9 +7,9 @@ from cflint.api import Location, Rule, RuleMeta
 from cflint.pki.load import (LEVEL_BITS, looks_private_key, parse_key_file, security_bits,
                              spki_sha256)
 
-from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
-                         missing_log,
-                         pairs, where)
+from .support.access import access_entries
+from .support.pki import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
+                          missing_log, pairs, where)
 
 KEY_OPTIONS = ("ServerKeyFile", "ClientKeyFile")
 
@@ -71,8 +71,6 @@ class NotInspected(Rule):
                 f"{model.file(ref.path).error_text()}: their content (formats, pairs, dates, "
                 "chains, hash links) and modes were not checked here.",
                 fix=ELSEWHERE_FIX, anchor="uninspected:elsewhere")
-        from .strength import access_entries
-
         for cfg in model.configs:
             path, entries = access_entries(model, cfg)
             if path is not None and entries is None:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from cflint.api import Location, Rule, RuleMeta
 from cflint.model import NEVER
 
-from .framework import option_fix
-from .pki_common import starttls_side
 from cflint.sendmail.safefile import link_target_dir_writable, safefile
+
+from .support.options import option_fix
+from .support.pki import starttls_side
 
 SAFEFILE = "sendmail libsmutil/safefile.c safefile(); sendmail-tls reference §3"
 MSP_README = "sendmail cf/README, section 'MSP'; RELEASE_NOTES 8.12.0"
