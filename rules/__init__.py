@@ -3,8 +3,9 @@ exactly like a third-party pack (see pyproject.toml).
 
 The rules are found, not listed: every class defined in a module of this package that
 subclasses ``Rule`` and has a ``meta`` (a ``RuleMeta``) of its own is registered, one
-instance each, in code order. Adding a rule is its class in a module here, plus
-its fixtures in tests/rules/<CODE>/.
+instance each, in code order. Adding a rule is one module (in its family's package) plus
+its fixtures in tests/rules/<CODE>/. ``support/`` holds what several families share and
+defines no rule.
 """
 from __future__ import annotations
 

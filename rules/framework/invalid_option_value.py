@@ -1,4 +1,4 @@
-"""Option values sendmail's reader rejects (CF009)."""
+"""CF009: option values sendmail's reader rejects, one validator per option."""
 from __future__ import annotations
 
 import re
@@ -7,13 +7,14 @@ from cflint.api import Rule, RuleMeta
 from cflint.model import split_user
 from cflint.sendmail import options as optdata
 
-from .support.options import SENDMAIL_DOCS, did_you_mean, dont_blame_words, is_true, loc
+from ..support.options import SENDMAIL_DOCS, did_you_mean, dont_blame_words, is_true, loc
 
 MILTER_SUBOPTIONS = ("LogLevel", "macros.connect", "macros.helo", "macros.envfrom",
                      "macros.envrcpt", "macros.data", "macros.eom", "macros.eoh")
 
 DELIVERY_MODES = {"i": "interactive", "b": "background", "q": "queue only",
                   "d": "deferred"}
+
 
 class InvalidOptionValue(Rule):
     meta = RuleMeta(
@@ -60,10 +61,6 @@ class InvalidOptionValue(Rule):
                         loc(cfg, s.line, column),
                         f"{what}: sendmail says \"{said}\" and does not start.",
                         fix=fix, anchor=f"value:{s.spec.name}:{said}")
-
-
-# ------------------------------------------------------------------ validators
-# Each takes (model, setting) and yields (what is wrong, what sendmail says, fix[, column]).
 
 
 def _timeout(model, s):
