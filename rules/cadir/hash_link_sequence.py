@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 
 from cflint.api import Rule, RuleMeta
-from cflint.pki.subject_hash import canonical_name
 
 from ..support.pki import visible_certs
 from ..support.system_store import folded
@@ -31,6 +30,8 @@ def _may_issue(issued, ca) -> bool:
 def _confusion(model, directory: str, y: Entry, x: Entry) -> tuple[str, str] | None:
     """Why OpenSSL can take one of two same-subject CAs (y tried first) for the other, and
     the fix; None when key identifiers (or one shared key) tell them apart."""
+    from cflint.pki.subject_hash import canonical_name
+
     def cert(e):
         cf = model.file(e.path).certs
         return cf.certs[0] if cf and cf.certs else None

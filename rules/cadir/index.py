@@ -8,8 +8,6 @@ import stat as st
 from dataclasses import dataclass, field
 
 from cflint.api import Location
-from cflint.pki.load import pem_blocks
-from cflint.pki.subject_hash import HASH_NAME
 
 OPENSSL_REHASH = "OpenSSL openssl-rehash(1); X509_LOOKUP_hash_dir(3)"
 
@@ -54,6 +52,9 @@ def index(model, directory: str) -> list[Entry]:
 
 def _index(model, directory):
     import hashlib
+
+    from cflint.pki.load import pem_blocks
+    from cflint.pki.subject_hash import HASH_NAME
 
     sh = _hashes()
     out = Index()

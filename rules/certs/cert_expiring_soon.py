@@ -1,8 +1,6 @@
 """CF303: a certificate that expires within the window."""
 from __future__ import annotations
 
-import datetime as dt
-
 from cflint.api import Rule, RuleMeta
 
 from ..support.system_store import folded, roots
@@ -28,6 +26,8 @@ class CertExpiringSoon(Rule):
     @folded(lambda model, n, certs: f"{n} {roots(n, certs)} expiring within "
             f"{model.settings.expiry_days} days", "update")
     def check(self, model):
+        import datetime as dt
+
         now = model.now
         window = dt.timedelta(days=model.settings.expiry_days)
         for cert, ref, what in all_certs(model):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from cflint.api import Rule, RuleMeta
-from cflint.pki.load import level_errors
 
 from ..support.pki import OPENSSL_SECLEVEL, consequence, impact
 from .common import cert_loc, cert_ev, leafs
@@ -27,6 +26,8 @@ class WeakSignature(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import level_errors
+
         level = model.settings.security_level
         for p, cert, ref in leafs(model):
             if cert.sig_hash not in ("sha1", "md5"):

@@ -2,11 +2,14 @@
 of the CA side, and how a finding about a certificate is anchored and worded."""
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING
 
 from cflint.api import Location
 
 from ..support.pki import pairs, visible_certs, where
+
+if TYPE_CHECKING:  # pragma: no cover
+    import datetime as dt
 
 RFC5280 = "RFC 5280, Internet X.509 PKI Certificate and CRL Profile"
 CAB_BR = "CA/Browser Forum Baseline Requirements, 6.3.2 (398-day validity)"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from cflint.api import Rule, RuleMeta
-from cflint.pki.load import host_matches
 
 from .common import cert_loc, cert_ev, leafs
 
@@ -34,6 +33,8 @@ class HostnameMismatch(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import host_matches
+
         for p, cert, ref in leafs(model):
             if p.kind != "server" or p.number != 1:
                 continue

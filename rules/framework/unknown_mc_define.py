@@ -1,8 +1,6 @@
 """CF006: define(`confXXX', ...) that no sendmail m4 macro reads."""
 from __future__ import annotations
 
-import difflib
-
 from cflint.api import Rule, RuleMeta
 
 from ..support.options import did_you_mean, loc
@@ -27,6 +25,8 @@ class UnknownMcDefine(Rule):
     def check(self, model):
         if all(cfg.mc is None for cfg in model.all_configs()):
             return  # no .mc: the .mc machinery is not even imported
+        import difflib
+
         from cflint.mc.adapter import known_macros, macro_table
 
         table = macro_table()

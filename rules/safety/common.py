@@ -8,7 +8,6 @@ import stat as st
 from dataclasses import dataclass
 
 from cflint.api import Location
-from cflint.sendmail.safefile import safefile
 
 from ..support.options import option_fix
 from ..support.pki import starttls_side
@@ -39,6 +38,8 @@ def checked_refs(model):
 
 def verdicts(model) -> list[Verdict]:
     def build():
+        from cflint.sendmail.safefile import safefile
+
         out = []
         groups = model.groups_db()
         for ref in checked_refs(model):

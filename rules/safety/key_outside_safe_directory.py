@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from cflint.api import Rule, RuleMeta
-from cflint.sendmail.safefile import link_target_dir_writable
 
 from .common import SAFEFILE, checked_refs, is_key, link_end, where
 
@@ -25,6 +24,8 @@ class KeyOutsideSafeDirectory(Rule):
     )
 
     def check(self, model):
+        from cflint.sendmail.safefile import link_target_dir_writable
+
         for ref in checked_refs(model):
             if not is_key(ref):
                 continue

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from cflint.api import Rule, RuleMeta
-from cflint.pki.load import pem_blocks
 
 from ..support.options import OP_ME_TLS, loc
 
@@ -46,6 +45,8 @@ class CrlUnusable(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import pem_blocks
+
         tv = model.target.version
         for cfg in model.configs:
             yield from self._empty_crlpath(cfg)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from cflint.api import Rule, RuleMeta
-from cflint.pki.load import pem_blocks
 
 from ..support.options import OP_ME_TLS, loc, option_fix
 
@@ -14,6 +13,8 @@ def dh_param_bits(data: bytes) -> tuple[str, int | None]:
     Debian's .prm holds DSA parameters first), or (reason, None). The size is that of the
     prime p, read from the DER (PKCS#3 and X9.42 both start SEQUENCE { INTEGER p, ... });
     no crypto library is needed to measure it."""
+    from cflint.pki.load import pem_blocks
+
     for b in pem_blocks(data):
         if b.label not in ("DH PARAMETERS", "X9.42 DH PARAMETERS"):
             continue

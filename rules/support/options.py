@@ -4,7 +4,6 @@ the references the option rules cite, and how sendmail splits the values several
 read (booleans, DontBlameSendmail words, the SSL options)."""
 from __future__ import annotations
 
-import difflib
 import re
 
 from cflint.api import Location
@@ -32,6 +31,8 @@ def option_fix(name: str, value: str, verb: str = "Set") -> str:
 
 
 def did_you_mean(word: str, choices, n: int = 3) -> str:
+    import difflib
+
     low = {c.lower(): c for c in choices}
     hits = difflib.get_close_matches(word.lower(), list(low), n=n, cutoff=0.72)
     if not hits:
