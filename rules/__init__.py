@@ -5,7 +5,8 @@ The rules are found, not listed: every class defined in a module of this package
 subclasses ``Rule`` and has a ``meta`` (a ``RuleMeta``) of its own is registered, one
 instance each, in code order. Adding a rule is one module (in its family's package) plus
 its fixtures in tests/rules/<CODE>/. ``support/`` holds what several families share and
-defines no rule.
+defines no rule; no module imports a rule module (tests/test_rule_pack_structure.py checks
+both).
 """
 from __future__ import annotations
 
