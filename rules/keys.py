@@ -4,12 +4,10 @@ from __future__ import annotations
 import posixpath
 
 from cflint.api import Location, Rule, RuleMeta
-from cflint.pki.load import (LEVEL_BITS, looks_private_key, parse_key_file, security_bits,
-                             spki_sha256)
 
-from .pki_common import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
-                         missing_log,
-                         pairs, where)
+from .support.access import access_entries
+from .support.pki import (OP_ME_CERTS, OPENSSL_SECLEVEL, ca_certs, consequence, impact,
+                          missing_log, pairs, where)
 
 KEY_OPTIONS = ("ServerKeyFile", "ClientKeyFile")
 
@@ -71,8 +69,6 @@ class NotInspected(Rule):
                 f"{model.file(ref.path).error_text()}: their content (formats, pairs, dates, "
                 "chains, hash links) and modes were not checked here.",
                 fix=ELSEWHERE_FIX, anchor="uninspected:elsewhere")
-        from .strength import access_entries
-
         for cfg in model.configs:
             path, entries = access_entries(model, cfg)
             if path is not None and entries is None:
@@ -151,6 +147,8 @@ class KeyCertMismatch(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import spki_sha256
+
         for p in pairs(model):
             if p.cert is None or p.key is None:
                 continue
@@ -255,6 +253,8 @@ class KeyTooWeak(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import LEVEL_BITS, security_bits
+
         level = model.settings.security_level
         need = LEVEL_BITS.get(level, 112)
         for p in pairs(model):
@@ -297,6 +297,8 @@ def _key_candidates(model):
     the configuration names (and their demoCA/private, private subdirectories) that
     looks like a private key and is not named by ServerKeyFile/ClientKeyFile or any other
     option."""
+    from cflint.pki.load import looks_private_key
+
     refs = model.tls_files()
     named = {r.path for r in refs}
     dirs: list[str] = []
@@ -344,6 +346,8 @@ class CaPrivateKeyOnServer(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import parse_key_file
+
         cas = ca_certs(model)
         by_spki = {s.cert.spki: s.cert for s in cas}
         for path in key_candidates(model):
@@ -386,6 +390,8 @@ class StrayPrivateKey(Rule):
     )
 
     def check(self, model):
+        from cflint.pki.load import parse_key_file
+
         cas = {s.cert.spki for s in ca_certs(model)}
         for path in key_candidates(model):
             kf = parse_key_file(model.file(path).data)

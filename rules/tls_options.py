@@ -7,34 +7,9 @@ from cflint.api import Rule, RuleMeta
 from cflint.model import is_defined_path
 from cflint.sendmail import options as optdata
 
-from .framework import did_you_mean, loc, option_fix
+from .support.options import OP_ME_TLS, did_you_mean, loc, option_fix, ssl_option_tokens
 
-OP_ME_TLS = "sendmail op.me, section 'Certificates for STARTTLS' and the option list"
 SERVER_REQUIRED = ("ServerCertFile", "ServerKeyFile", "CACertFile", "CACertPath")
-
-
-def ssl_option_tokens(value: str) -> list[tuple[str, str]]:
-    """Split Server/ClientSSLOptions as readcf.c does: skip spaces (only spaces), take an
-    optional '+' or '-', then a token up to white space or ','. A leading TAB, '+ x' or
-    ',,' thus give an empty token, which sendmail rejects."""
-    out: list[tuple[str, str]] = []
-    i, n = 0, len(value)
-    while i < n:
-        while i < n and value[i] == " ":
-            i += 1
-        if i >= n:
-            break
-        sign = ""
-        if value[i] in "+-":
-            sign = value[i]
-            i += 1
-        start = i
-        while i < n and not value[i].isspace() and value[i] != ",":
-            i += 1
-        out.append((sign, value[start:i]))
-        if i < n:
-            i += 1  # the separator ends the token
-    return out
 
 
 def tls_srv_flags(cfg) -> set[str]:

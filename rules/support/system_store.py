@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import dataclass, replace
 
 
-from .pki_common import visible_certs
+from .pki import visible_certs
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,4 @@
-"""Option values sendmail's reader rejects (CF009) and how sendmail splits them.
-
-The splitting helpers here are shared by the rules that read these values.
-"""
+"""CF009: option values sendmail's reader rejects, one validator per option."""
 from __future__ import annotations
 
 import re
@@ -10,38 +7,13 @@ from cflint.api import Rule, RuleMeta
 from cflint.model import split_user
 from cflint.sendmail import options as optdata
 
-from .framework import SENDMAIL_DOCS, did_you_mean, loc
+from ..support.options import SENDMAIL_DOCS, did_you_mean, dont_blame_words, is_true, loc
 
 MILTER_SUBOPTIONS = ("LogLevel", "macros.connect", "macros.helo", "macros.envfrom",
                      "macros.envrcpt", "macros.data", "macros.eom", "macros.eoh")
 
 DELIVERY_MODES = {"i": "interactive", "b": "background", "q": "queue only",
                   "d": "deferred"}
-
-_WORD = re.compile(r"[A-Za-z0-9]+")
-
-
-def dont_blame_words(cfg, model):
-    """Yield (setting, word as written, canonical word or None, status) for every
-    DontBlameSendmail word; status is "ok", "later" (exists from a later release) or
-    "unknown"."""
-    canon = {w.lower(): w for w in optdata.DONT_BLAME_WORDS}
-    tv = model.target.version
-    for s in cfg.all("DontBlameSendmail"):
-        for m in _WORD.finditer(s.value):
-            word = m.group(0)
-            c = canon.get(word.lower())
-            if c is None:
-                yield s, word, None, "unknown"
-            elif optdata.DONT_BLAME_WORDS[c] > tv:
-                yield s, word, c, "later"
-            else:
-                yield s, word, c, "ok"
-
-
-def is_true(value: str) -> bool:
-    """sendmail's atobool(): empty, or starting with t, T, y or Y."""
-    return value == "" or value[0] in "tTyY"
 
 
 class InvalidOptionValue(Rule):
@@ -89,10 +61,6 @@ class InvalidOptionValue(Rule):
                         loc(cfg, s.line, column),
                         f"{what}: sendmail says \"{said}\" and does not start.",
                         fix=fix, anchor=f"value:{s.spec.name}:{said}")
-
-
-# ------------------------------------------------------------------ validators
-# Each takes (model, setting) and yields (what is wrong, what sendmail says, fix[, column]).
 
 
 def _timeout(model, s):
