@@ -98,14 +98,14 @@ def _lint_host(path, host, settings, select, ignore) -> dict:
         findings.extend(_finding(f, names) for f in found)
         if inst.mta is not None:
             mta_seen = True
-            mta_files = {inst.mta.path, *(c.path for c in inst.mc_sources
+            mta_files = {inst.mta.path, *(c.path for c in inst.configuration.mc_sources
                                           if c.role == "mta")}
             off = any("starttls-off" in f.impacts or (
                 "daemon-fails" in f.impacts and f.location.path in mta_files) for f in found)
             if inst.mta.has_any_tls() and not off and starttls != "unknown":
                 starttls = "on"
-        for option, p, c in inst.certificates():
-            certs.append({"option": option, "path": inst.show_file(p), **c.evidence()})
+        for option, p, c in inst.files.certificates():
+            certs.append({"option": option, "path": inst.display.show_file(p), **c.evidence()})
     if not mta_seen and starttls != "unknown":
         starttls = "no-mta"
     return _host(host, path, findings, certs, starttls=starttls, inputs=inputs)

@@ -97,7 +97,7 @@ def installations(groups, settings):
             yield Installation.unreadable(mta, display["broken"], settings), [mta], False
         else:
             inst = Installation(fs, mta, msp, settings, display)
-            yield inst, [inst.show(p) for p in (mta, msp) if p], True
+            yield inst, [inst.display.show(p) for p in (mta, msp) if p], True
 
 
 def find_in_archive(fs, given: str):

@@ -42,8 +42,8 @@ class NotInspected(Rule):
 
     def check(self, model):
         done = set()
-        for ref in model.tls_files():
-            f = model.file(ref.path)
+        for ref in model.files.tls():
+            f = model.files.at(ref.path)
             if ref.path in done or not f.permission_denied:
                 continue
             done.add(ref.path)
@@ -57,7 +57,7 @@ class NotInspected(Rule):
                 f"{what} were not checked.",
                 fix=self.meta.fix, related=rel, anchor=f"uninspected:{ref.path}")
         elsewhere: dict[object, list] = {}
-        for ref in model.elsewhere_files():
+        for ref in model.files.elsewhere():
             elsewhere.setdefault(ref.config, []).append(ref)
         for cfg, refs in elsewhere.items():
             ref = refs[0]
@@ -66,7 +66,7 @@ class NotInspected(Rule):
                 Location(cfg.path, ref.line, ref.column),
                 f"{len(refs)} file{'s' * (len(refs) != 1)} this configuration names "
                 f"({names}) {'are' if len(refs) != 1 else 'is'} "
-                f"{model.file(ref.path).error_text()}: their content (formats, pairs, dates, "
+                f"{model.files.at(ref.path).error_text()}: their content (formats, pairs, dates, "
                 "chains, hash links) and modes were not checked here.",
                 fix=ELSEWHERE_FIX, anchor="uninspected:elsewhere")
         for cfg in model.configs:
@@ -108,7 +108,7 @@ class EncryptedPrivateKey(Rule):
             ref = p.key
             if ref is None:
                 continue
-            k = model.file(ref.path).key
+            k = model.files.at(ref.path).key
             if k is None or k.status != "encrypted":
                 continue
             level, imps = impact(ref, self.meta.level)
@@ -152,8 +152,8 @@ class KeyCertMismatch(Rule):
         for p in pairs(model):
             if p.cert is None or p.key is None:
                 continue
-            cf = model.file(p.cert.path).certs
-            kf = model.file(p.key.path).key
+            cf = model.files.at(p.cert.path).certs
+            kf = model.files.at(p.key.path).key
             if not cf or cf.status != "ok" or not kf or kf.status != "ok":
                 continue
             cert = cf.certs[0]
@@ -171,7 +171,7 @@ class KeyCertMismatch(Rule):
                 fix=f"Find the matching key: openssl x509 -noout -pubkey -in {p.cert.path} "
                     f"must equal openssl pkey -pubout -in KEY; set {p.key.option} to it, or "
                     "reissue the certificate for this key.",
-                related=rel + (Location(model.show_file(p.cert.path), cert.line,
+                related=rel + (Location(model.display.show_file(p.cert.path), cert.line,
                                         note="the certificate"),),
                 anchor=f"mismatch:{p.cert.path}:{p.key.path}",
                 evidence={"path": p.key.path, **cert.evidence(),
@@ -204,7 +204,7 @@ class KeyUnreadableFormat(Rule):
             ref = p.key
             if ref is None:
                 continue
-            f = model.file(ref.path)
+            f = model.files.at(ref.path)
             level, imps = impact(ref, self.meta.level)
             loc, rel = where(model, ref)
             if not f.exists:
@@ -259,8 +259,8 @@ class KeyTooWeak(Rule):
         need = LEVEL_BITS.get(level, 112)
         for p in pairs(model):
             ref = p.key or p.cert
-            kf = model.file(p.key.path).key if p.key else None
-            cf = model.file(p.cert.path).certs if p.cert else None
+            kf = model.files.at(p.key.path).key if p.key else None
+            cf = model.files.at(p.cert.path).certs if p.cert else None
             if kf and kf.status == "ok":
                 kt, bits = kf.key.key_type, kf.key.bits
             elif cf and cf.status == "ok":
@@ -299,7 +299,7 @@ def _key_candidates(model):
     option."""
     from cflint.pki.load import looks_private_key
 
-    refs = model.tls_files()
+    refs = model.files.tls()
     named = {r.path for r in refs}
     dirs: list[str] = []
     for r in refs:
@@ -317,7 +317,7 @@ def _key_candidates(model):
             path = posixpath.join(d, n)
             if path in named:
                 continue
-            f = model.file(path)
+            f = model.files.at(path)
             if not f.is_regular or f.data is None or not looks_private_key(f.data):
                 continue
             out.append(path)
@@ -351,13 +351,13 @@ class CaPrivateKeyOnServer(Rule):
         cas = ca_certs(model)
         by_spki = {s.cert.spki: s.cert for s in cas}
         for path in key_candidates(model):
-            kf = parse_key_file(model.file(path).data)
+            kf = parse_key_file(model.files.at(path).data)
             ca = by_spki.get(kf.key.spki) if kf.status == "ok" else None
             base = posixpath.basename(path)
             by_name = base.lower() == "cakey.pem" or "/demoCA/private/" in path
             if ca is None and not by_name:
                 continue
-            shown = model.show_file(path)
+            shown = model.display.show_file(path)
             if ca is not None:
                 why = (f"is the private key of the CA {ca.subject} (SHA-256 "
                        f"{ca.sha256})")
@@ -394,7 +394,7 @@ class StrayPrivateKey(Rule):
 
         cas = {s.cert.spki for s in ca_certs(model)}
         for path in key_candidates(model):
-            kf = parse_key_file(model.file(path).data)
+            kf = parse_key_file(model.files.at(path).data)
             base = posixpath.basename(path)
             if base.lower() == "cakey.pem" or "/demoCA/private/" in path:
                 continue  # CF203
@@ -404,7 +404,7 @@ class StrayPrivateKey(Rule):
                 continue
             desc = (f"{kf.key.key_type} {kf.key.bits}" if kf.key else "encrypted")
             yield self.finding(
-                Location(model.show_file(path), 1),
+                Location(model.display.show_file(path), 1),
                 f"{path} holds a private key ({desc}) that no option names: a left-over "
                 "secret nobody watches.",
                 fix=f"If it is not needed: shred -u {path}",

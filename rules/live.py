@@ -232,7 +232,7 @@ class StaleCertificateServed(Rule):
                 fix="Restart the daemon so that it loads the certificate on disk: "
                     + restart_fix(model),
                 related=(Location(ref.config.path, ref.line, note="ServerCertFile"),
-                         Location(inst.show_file(ref.path), 1, note="the certificate on disk")),
+                         Location(inst.display.show_file(ref.path), 1, note="the certificate on disk")),
                 anchor=f"stale:{p['target']}:{cert['sha256']}",
                 evidence={"served_sha256": cert["sha256"], "disk_sha256": c.sha256})
 

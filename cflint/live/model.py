@@ -60,7 +60,7 @@ class LiveModel:
         if inst is None:
             return None
         norm = os.path.normpath(path)
-        return next((ref for ref in inst.tls_files()
+        return next((ref for ref in inst.files.tls()
                      if os.path.normpath(ref.path) == norm), None)
 
     def server_certificates(self) -> list[tuple[object, object]]:
@@ -70,10 +70,10 @@ class LiveModel:
         if inst is None or inst.mta is None:
             return []
         out = []
-        for ref in inst.tls_files(inst.mta):
+        for ref in inst.files.tls(inst.mta):
             if ref.option != "ServerCertFile":
                 continue
-            f = inst.file(ref.path)
+            f = inst.files.at(ref.path)
             if f.is_regular and f.certs is not None and f.certs.certs:
                 out.append((ref, f.certs.certs[0]))
         return out

@@ -64,7 +64,7 @@ def ca_data(installation) -> tuple[str | None, str]:
             paths = [os.path.join(value, e) for e in sorted(entries)
                      if (m := HASH_NAME.match(e)) and not m.group(2)]   # no CRLs
         for p in paths:
-            f = installation.file(p)
+            f = installation.files.at(p)
             if f.is_regular and f.data and b"-----BEGIN" in f.data:
                 pems.extend(ssl.DER_cert_to_PEM_cert(b.der) for b in pem_blocks(f.data)
                             if b.label == "CERTIFICATE" and b.der)

@@ -78,32 +78,3 @@ class Installation:
         except KeyError:
             value = self._memo[key] = compute()
             return value
-
-    # -------- forwarders: the flat API of before the views, kept only until the call
-    # sites (rules/, cli.py, audit.py, live/) are rewritten to the views. One line each;
-    # delete this block when nothing calls them.
-
-    mc_sources = property(lambda self: self.configuration.mc_sources)
-    names_source = property(lambda self: self.accounts.source)
-
-    def all_configs(self): return self.configuration.all_configs()
-    def suppressions(self): return self.configuration.suppressions()
-    def relocate(self, findings): return self.configuration.relocate(findings)
-    def show(self, path): return self.display.show(path)
-    def show_file(self, path): return self.display.show_file(path)
-    def user(self, name): return self.accounts.user(name)
-    def group(self, name): return self.accounts.group(name)
-    def user_exists(self, name): return self.accounts.user_exists(name)
-    def group_exists(self, name): return self.accounts.group_exists(name)
-    def user_name(self, uid): return self.accounts.user_name(uid)
-    def group_name(self, gid): return self.accounts.group_name(gid)
-    def groups_db(self): return self.accounts.groups_db()
-    def identities(self, cfg): return self.safety.identities(cfg)
-    def dont_blame(self, cfg): return self.safety.dont_blame(cfg)
-    def safety_flags(self, cfg): return self.safety.flags(cfg)
-    def elsewhere(self, path): return self.deployment.elsewhere(path)
-    def permissions_skipped(self, path): return self.deployment.permissions_skipped(path)
-    def file(self, path): return self.files.at(path)
-    def tls_files(self, cfg=None): return self.files.tls(cfg)
-    def elsewhere_files(self): return self.files.elsewhere()
-    def certificates(self): return self.files.certificates()

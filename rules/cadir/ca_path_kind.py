@@ -24,8 +24,8 @@ class CaPathKind(Rule):
     )
 
     def check(self, model):
-        for ref in model.tls_files():
-            f = model.file(ref.path)
+        for ref in model.files.tls():
+            f = model.files.at(ref.path)
             if f.permission_denied:
                 continue
             if ref.option == "CACertPath":

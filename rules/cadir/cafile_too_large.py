@@ -26,10 +26,10 @@ class CaFileTooLarge(Rule):
 
     def check(self, model):
         limit = model.settings.max_ca_certs
-        for ref in model.tls_files():
+        for ref in model.files.tls():
             if ref.option != "CACertFile" or ref.role != "ca-server":
                 continue
-            cf = model.file(ref.path).certs
+            cf = model.files.at(ref.path).certs
             if not cf or len(cf.certs) <= limit:
                 continue
             yield self.finding(

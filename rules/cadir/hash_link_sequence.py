@@ -33,7 +33,7 @@ def _confusion(model, directory: str, y: Entry, x: Entry) -> tuple[str, str] | N
     from cflint.pki.subject_hash import canonical_name
 
     def cert(e):
-        cf = model.file(e.path).certs
+        cf = model.files.at(e.path).certs
         return cf.certs[0] if cf and cf.certs else None
 
     cy, cx = cert(y), cert(x)
@@ -67,7 +67,7 @@ def _confusion(model, directory: str, y: Entry, x: Entry) -> tuple[str, str] | N
                 continue
         except ValueError:  # a name OpenSSL refuses: no issuer is looked up for it
             continue
-        shown = model.show_file(s.path)
+        shown = model.display.show_file(s.path)
         what = "has no authority key identifier" if c.key_ids[1] is None else \
             "has an authority key identifier without a key identifier"
         other = x if c.signed_by(cy) else y if c.signed_by(cx) else None

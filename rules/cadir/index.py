@@ -99,7 +99,7 @@ def _index(model, directory):
         if not st.S_ISREG(s.st_mode):
             out.append(e)
             continue
-        f = model.file(path)
+        f = model.files.at(path)
         data = f.data
         if data is None:
             out.append(e)
@@ -156,7 +156,7 @@ def lookup(entries: list[Entry], h: str, crl: bool = False) -> list[Entry]:
 
 def capath_refs(model):
     """CACertPath and CRLPath: the hashed directories."""
-    return [r for r in model.tls_files() if r.option in ("CACertPath", "CRLPath")]
+    return [r for r in model.files.tls() if r.option in ("CACertPath", "CRLPath")]
 
 
 def ref_loc(ref):
@@ -164,7 +164,7 @@ def ref_loc(ref):
 
 
 def rel_file(model, path, note):
-    return (Location(model.show_file(path), 1, note=note),)
+    return (Location(model.display.show_file(path), 1, note=note),)
 
 
 def once(refs):

@@ -27,9 +27,9 @@ class CertUnreadableFormat(Rule):
 
     def check(self, model):
         refs = [p.cert for p in pairs(model) if p.cert] + [
-            r for r in model.tls_files() if r.option == "CACertFile"]
+            r for r in model.files.tls() if r.option == "CACertFile"]
         for ref in refs:
-            f = model.file(ref.path)
+            f = model.files.at(ref.path)
             if f.permission_denied or (f.exists and not f.is_regular):
                 continue  # CF008, CF405/CF506
             level, imps = impact(ref, self.meta.level)

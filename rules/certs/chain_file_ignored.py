@@ -27,7 +27,7 @@ class ChainFileIgnored(Rule):
 
     def check(self, model):
         for p, cert, ref in leafs(model):
-            cf = model.file(ref.path).certs
+            cf = model.files.at(ref.path).certs
             if len(cf.certs) < 2:
                 continue
             rest = ", ".join(c.subject for c in cf.certs[1:])

@@ -53,7 +53,7 @@ class ChainNotVerified(Rule):
                 if any(c.sha256 == cert.sha256 for c in store):
                     continue  # trusted as itself (Debian)
             store = trust_store(model, p.cfg)
-            extra = model.file(ref.path).certs.certs[1:]
+            extra = model.files.at(ref.path).certs.certs[1:]
             if chain_to_store(cert, store, extra):
                 continue
             if not store and p.kind == "server":

@@ -21,7 +21,7 @@ def leafs(model):
     for p in pairs(model):
         if p.cert is None:
             continue
-        cf = model.file(p.cert.path).certs
+        cf = model.files.at(p.cert.path).certs
         if cf and cf.status == "ok":
             yield p, cf.certs[0], p.cert
 
@@ -42,7 +42,7 @@ def cert_ev(cert, path: str) -> dict[str, str]:
 
 def cert_loc(model, ref, cert, note):
     loc, rel = where(model, ref, note)
-    related = (Location(model.show_file(ref.path), cert.line, note=note),)
+    related = (Location(model.display.show_file(ref.path), cert.line, note=note),)
     return loc, related
 
 

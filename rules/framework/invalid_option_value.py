@@ -94,14 +94,14 @@ def _user_option(label_of):
             user, group = value, None
         else:
             user, group = split_user(value)
-        where = model.names_source
-        if not (user[:1].isdigit()) and not model.user_exists(user):
+        where = model.accounts.source
+        if not (user[:1].isdigit()) and not model.accounts.user_exists(user):
             shown = f"user '{user}'" if user else "an empty user name"
             yield (f"{name} names {shown}, which does not exist in {where}",
                    f"readcf: option {label}: unknown user {user}",
                    f"Create the user (useradd -r {user or 'NAME'}) or correct {name}.")
             return  # sendmail stops at the user
-        if group and not group[:1].isdigit() and not model.group_exists(group):
+        if group and not group[:1].isdigit() and not model.accounts.group_exists(group):
             yield (f"{name} names group '{group}', which does not exist in {where}",
                    f"readcf: option {label}: unknown group {group}",
                    f"Create the group (groupadd -r {group}) or correct {name}.")

@@ -28,7 +28,7 @@ class NotInTargetVersion(Rule):
 
     def check(self, model):
         tv = model.target.version
-        for cfg in model.all_configs():
+        for cfg in model.configuration.all_configs():
             for s in cfg.settings:
                 o = s.opt
                 if s.status != NOT_IN_TARGET or cfg.set_by_mc_layers(s):

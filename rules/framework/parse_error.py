@@ -28,7 +28,7 @@ class ParseError(Rule):
     )
 
     def check(self, model):
-        for cfg in model.all_configs():
+        for cfg in model.configuration.all_configs():
             for p in cfg.problems:
                 if p.kind != "syntax":
                     continue

@@ -34,7 +34,7 @@ class SuppressionProblem(Rule):
         metas = getattr(model, "rule_metas", {})
         selected = getattr(model, "selected_codes", set())
         today = model.now.date()
-        for s in model.suppressions():
+        for s in model.configuration.suppressions():
             where = Location(s.path, s.line, s.column)
             shown = f"cflint: ignore[{', '.join(s.codes)}]"
             known, unknown = [], []

@@ -23,7 +23,7 @@ class UnknownMcDefine(Rule):
     )
 
     def check(self, model):
-        if all(cfg.mc is None for cfg in model.all_configs()):
+        if all(cfg.mc is None for cfg in model.configuration.all_configs()):
             return  # no .mc: the .mc machinery is not even imported
         import difflib
 
@@ -32,7 +32,7 @@ class UnknownMcDefine(Rule):
         table = macro_table()
         known = sorted(known_macros())
         required = {"ServerCertFile", "ServerKeyFile", "CACertFile", "CACertPath"}
-        for cfg in model.all_configs():
+        for cfg in model.configuration.all_configs():
             if cfg.mc is None:
                 continue
             for d in cfg.mc.unknown_defines:

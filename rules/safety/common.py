@@ -32,8 +32,8 @@ def is_key(ref) -> bool:
 def checked_refs(model):
     """The TLS files whose modes and owners mean something here (not tracked by git,
     not --check-permissions never)."""
-    return [r for r in model.tls_files() if r.option in FILE_OPTIONS and
-            model.permissions_skipped(r.path) is None]
+    return [r for r in model.files.tls() if r.option in FILE_OPTIONS and
+            model.deployment.permissions_skipped(r.path) is None]
 
 
 def verdicts(model) -> list[Verdict]:
@@ -41,11 +41,11 @@ def verdicts(model) -> list[Verdict]:
         from cflint.sendmail.safefile import safefile
 
         out = []
-        groups = model.groups_db()
+        groups = model.accounts.groups_db()
         for ref in checked_refs(model):
             cfg = ref.config
-            flags = model.safety_flags(cfg)
-            for who in model.identities(cfg):
+            flags = model.safety.flags(cfg)
+            for who in model.safety.identities(cfg):
                 bad = safefile(model.fs, ref.path, who, flags, is_key(ref), groups)
                 if bad is not None:
                     out.append(Verdict(ref, who, bad))
@@ -103,7 +103,7 @@ def group_by_problem(vs):
 
 def who_text(model, vs) -> str:
     fails = [v.who.label for v in vs]
-    all_ids = [w.label for w in model.identities(vs[0].ref.config)]
+    all_ids = [w.label for w in model.safety.identities(vs[0].ref.config)]
     passes = [w for w in all_ids if w not in fails]
     text = "for " + " and ".join(fails)
     if passes:
@@ -113,7 +113,7 @@ def who_text(model, vs) -> str:
 
 def where(model, ref):
     return (Location(ref.config.path, ref.line, ref.column),
-            (Location(model.show_file(ref.path), 1, note=f"the {ref.option} file"),))
+            (Location(model.display.show_file(ref.path), 1, note=f"the {ref.option} file"),))
 
 
 def mode_evidence(model, u) -> dict:
@@ -121,7 +121,7 @@ def mode_evidence(model, u) -> dict:
     if u.mode is not None:
         ev["mode"] = f"{u.mode:04o}"
     if u.uid is not None:
-        ev["owner"] = f"{model.user_name(u.uid)}:{model.group_name(u.gid)}"
+        ev["owner"] = f"{model.accounts.user_name(u.uid)}:{model.accounts.group_name(u.gid)}"
     return ev
 
 
@@ -154,12 +154,12 @@ class SafefileRule:
         files = [ref.path] + [a.ref.path for a in also if a.ref.path != ref.path]
         what = (f"the directory {u.path} on the path to {', '.join(dict.fromkeys(files))}"
                 if u.kind.startswith("dir") else f"{ref.option} {ref.path}")
-        mode = f" (mode {u.mode:04o}, owner {model.user_name(u.uid)}:" \
-               f"{model.group_name(u.gid)})" if u.mode is not None else ""
+        mode = f" (mode {u.mode:04o}, owner {model.accounts.user_name(u.uid)}:" \
+               f"{model.accounts.group_name(u.gid)})" if u.mode is not None else ""
         imps = impacts_for(ref, self.extra_impacts(ref))
         for a in also:
             imps = tuple(dict.fromkeys(imps + impacts_for(a.ref, self.extra_impacts(a.ref))))
-        extra_rel = tuple(Location(model.show_file(a.ref.path), 1, note=f"the {a.ref.option} file")
+        extra_rel = tuple(Location(model.display.show_file(a.ref.path), 1, note=f"the {a.ref.option} file")
                           for a in also if a.ref.path != ref.path)
         return self.finding(
             loc, f"{what}{mode} is refused {who_text(model, vs)}: sendmail logs "
@@ -177,7 +177,7 @@ def msp_shares(model, ref) -> bool:
     """The MTA key is also the key submit.cf names."""
     if model.msp is None:
         return False
-    return any(r.path == ref.path for r in model.tls_files(model.msp)
+    return any(r.path == ref.path for r in model.files.tls(model.msp)
                if r.option == "ClientKeyFile")
 
 
@@ -204,7 +204,7 @@ def link_end(fs, path: str) -> str | None:
 def msp_key_refs(model):
     if model.msp is None:
         return []
-    return [r for r in model.tls_files(model.msp) if r.option == "ClientKeyFile"]
+    return [r for r in model.files.tls(model.msp) if r.option == "ClientKeyFile"]
 
 
 def loc_of(cfg, s):

@@ -33,7 +33,7 @@ class DontBlameTooBroad(Rule):
             refs = [r for r in checked_refs(model) if r.config is cfg]
             if not refs:
                 continue
-            flags = model.safety_flags(cfg)
+            flags = model.safety.flags(cfg)
             s = cfg.get("DontBlameSendmail")
             if s is None:
                 continue
@@ -64,8 +64,8 @@ class DontBlameTooBroad(Rule):
                                        fix="Remove GroupWritableDirPathSafe from the "
                                            "DontBlameSendmail line.", anchor="CF604:gwdps")
             if flags.cert_owner:
-                allowed = {0} | {w.uid for w in model.identities(cfg)} | {
-                    w.trusted_uid for w in model.identities(cfg)}
+                allowed = {0} | {w.uid for w in model.safety.identities(cfg)} | {
+                    w.trusted_uid for w in model.safety.identities(cfg)}
                 if stats and all(x.st_uid in allowed for x in stats.values()):
                     yield self.finding(line, "DontBlameSendmail has CertOwner, but every TLS "
                                        "file already has an allowed owner: the flag only "

@@ -29,7 +29,7 @@ class KeyOutsideSafeDirectory(Rule):
         for ref in checked_refs(model):
             if not is_key(ref):
                 continue
-            flags = model.safety_flags(ref.config)
+            flags = model.safety.flags(ref.config)
             bad = link_target_dir_writable(model.fs, ref.path, flags)
             if bad is None:
                 continue

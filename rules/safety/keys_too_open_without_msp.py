@@ -38,7 +38,7 @@ class KeysTooOpenWithoutMsp(Rule):
                 continue
             if not st.S_ISREG(s.st_mode):
                 continue  # CF506
-            smmsp = model.group("smmsp")
+            smmsp = model.accounts.group("smmsp")
             why = []
             if s.st_mode & st.S_IRGRP:
                 why.append(f"mode {st.S_IMODE(s.st_mode):04o} is group-readable")
@@ -46,12 +46,12 @@ class KeysTooOpenWithoutMsp(Rule):
                 why.append("its group is smmsp")
             if not why:
                 continue
-            who = model.identities(model.mta)[0]
-            owner = "root" if who.uid == 0 else model.user_name(who.uid)
+            who = model.safety.identities(model.mta)[0]
+            owner = "root" if who.uid == 0 else model.accounts.user_name(who.uid)
             loc, rel = where(model, ref)
             yield self.finding(
                 loc, f"no submit.cf names a key, yet {ref.path}'s " + " and ".join(why) +
                 ": the key is the MTA's alone and needs no group access.",
-                fix=f"chown {owner}:{'root' if who.uid == 0 else model.group_name(who.gid)} "
+                fix=f"chown {owner}:{'root' if who.uid == 0 else model.accounts.group_name(who.gid)} "
                     f"{ref.path} && chmod 600 {ref.path}",
                 related=rel, anchor=f"CF603:{ref.path}")

@@ -32,8 +32,8 @@ class MspKeyUnreadable(SafefileRule, Rule):
         p = v.ref.path
         fix = f"chown root:smmsp {p} && chmod 640 {p}"
         for cfg in (v.ref.config, model.mta):  # the MTA too, when it names the same key
-            if cfg is not None and not model.safety_flags(cfg).group_readable_keyfile and (
+            if cfg is not None and not model.safety.flags(cfg).group_readable_keyfile and (
                     cfg is v.ref.config or any(r.path == p and is_key(r)
-                                               for r in model.tls_files(cfg))):
+                                               for r in model.files.tls(cfg))):
                 fix += f"; and in {cfg.path}: " + dbs_line(model, cfg)
         return fix

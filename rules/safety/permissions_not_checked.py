@@ -34,10 +34,10 @@ class PermissionsNotChecked(Rule):
 
     def check(self, model):
         skipped: dict[str, list] = {}
-        for ref in model.tls_files():
+        for ref in model.files.tls():
             if ref.option not in FILE_OPTIONS:
                 continue
-            why = model.permissions_skipped(ref.path)
+            why = model.deployment.permissions_skipped(ref.path)
             if why and why != NEVER:  # asked for: no note
                 skipped.setdefault(why, []).append(ref)
         for why, refs in skipped.items():

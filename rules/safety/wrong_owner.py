@@ -41,12 +41,12 @@ class WrongOwner(SafefileRule, Rule):
             return (f"Give {ref.path} its own copy: cp {ref.path} {ref.path}.new && "
                     f"mv {ref.path}.new {ref.path}")
         if u.kind == "owner":
-            owner = "root" if who.uid == 0 else model.user_name(who.uid)
+            owner = "root" if who.uid == 0 else model.accounts.user_name(who.uid)
             return f"chown {owner} {ref.path}"
         if who.uid == 0:
             return f"chmod u+r {ref.path}"
         if u.uid == who.uid:
             return f"chmod u+r {ref.path}"
         if is_key(ref):  # a group-readable key needs GroupReadableKeyFile: own it instead
-            return f"chown {model.user_name(who.uid)} {ref.path} && chmod 600 {ref.path}"
-        return f"chgrp {model.group_name(who.gid)} {ref.path} && chmod g+r {ref.path}"
+            return f"chown {model.accounts.user_name(who.uid)} {ref.path} && chmod 600 {ref.path}"
+        return f"chgrp {model.accounts.group_name(who.gid)} {ref.path} && chmod g+r {ref.path}"

@@ -67,7 +67,7 @@ class CrlUnusable(Rule):
                                    fix="Remove the line, or give the CRL's absolute path.",
                                    anchor="crl:relative" if path else "crl:empty")
                 continue
-            f = model.file(path)
+            f = model.files.at(path)
             if f.permission_denied:
                 continue
             if not f.exists or not f.is_regular or f.data is None:

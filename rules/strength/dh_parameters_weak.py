@@ -139,7 +139,7 @@ class DhParametersWeak(Rule):
         return self.finding(loc(cfg, line, col), msg, fix=fix, anchor=f"dh:{anchor}")
 
     def _file(self, model, cfg, s, path):
-        f = model.file(path)
+        f = model.files.at(path)
         col = s.opt.value_column
         if not f.exists or not f.is_regular:
             if f.permission_denied:

@@ -52,7 +52,7 @@ class DowngradeEnabled(Rule):
                 continue
             if entries is None:
                 continue  # CF008 (AccessDbOnly) reports the .db-only case
-            shown = model.show_file(path)
+            shown = model.display.show_file(path)
             verify = set()
             for line, key, value in entries:
                 k = key.lower()

@@ -42,7 +42,7 @@ class RandFileUnusable(Rule):
                 continue
             if not cfg.has_any_tls():
                 continue
-            if "insufficiententropy" in model.dont_blame(cfg):
+            if "insufficiententropy" in model.safety.dont_blame(cfg):
                 continue
             if s is None:
                 yield self.finding(
@@ -68,7 +68,7 @@ class RandFileUnusable(Rule):
 
         if v.startswith("egd:"):
             path = v[4:]
-            f = model.file(path)
+            f = model.files.at(path)
             st = f.stat()
             if st is None:
                 return f"the EGD socket {path} does not exist"
@@ -79,7 +79,7 @@ class RandFileUnusable(Rule):
             return None
         if v.startswith("file:"):
             path = v[5:]
-            f = model.file(path)
+            f = model.files.at(path)
             st = f.stat()
             if st is None:
                 return f"the seed file {path} does not exist"

@@ -21,9 +21,9 @@ def access_entries(model, cfg):
     for suffix in (".db", ".dir", ".pag"):
         if path.endswith(suffix):
             path = path[: -len(suffix)]
-    f = model.file(path)
+    f = model.files.at(path)
     if f.data is None:
-        db = model.file(path + ".db")
+        db = model.files.at(path + ".db")
         return (path + ".db", None) if db.exists else (None, None)
     entries = []
     for i, raw in enumerate(f.data.decode("utf-8", "replace").splitlines(), 1):

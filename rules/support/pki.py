@@ -28,7 +28,7 @@ class Pair:
 
 
 def pairs(model):
-    refs = model.tls_files()
+    refs = model.files.tls()
     for cfg in model.configs:
         for kind, c_opt, k_opt in (("server", "ServerCertFile", "ServerKeyFile"),
                                    ("client", "ClientCertFile", "ClientKeyFile")):
@@ -59,7 +59,7 @@ def impact(ref, base_level: str, server_impacts=("starttls-off",)):
 def where(model, ref, note: str | None = None):
     """The config line naming the file, and the file itself as a related location."""
     primary = Location(ref.config.path, ref.line, ref.column)
-    related = (Location(model.show_file(ref.path), 1, note=note or f"the {ref.option} file"),)
+    related = (Location(model.display.show_file(ref.path), 1, note=note or f"the {ref.option} file"),)
     return primary, related
 
 
@@ -104,11 +104,11 @@ def visible_certs(model, cfg=None):
 
 def _visible_certs(model, cfg):
     seen: dict[tuple[int, str, int], SeenCert] = {}
-    for ref in model.tls_files(cfg):
+    for ref in model.files.tls(cfg):
         if ref.option in ("ServerCertFile", "ClientCertFile", "CACertFile"):
             paths = [ref.path]
         elif ref.option == "CACertPath":
-            d = model.file(ref.path)
+            d = model.files.at(ref.path)
             if not d.is_dir:
                 continue
             try:
@@ -119,7 +119,7 @@ def _visible_certs(model, cfg):
         else:
             continue
         for path in paths:
-            f = model.file(path)
+            f = model.files.at(path)
             if not f.is_regular or f.data is None or b"CERTIFICATE-----" not in f.data:
                 continue
             cf = f.certs

@@ -88,7 +88,7 @@ def _index(model):
     """(sha256 of every certificate in a distribution bundle or store directory, {sha256:
     the file in LOCAL} of every certificate that is the admin's own)."""
     def certs_of(path):
-        f = model.file(path)
+        f = model.files.at(path)
         return f.certs.certs if f.is_regular and f.data and f.certs else []
 
     def compute():
@@ -137,12 +137,12 @@ def configured(model, path: str) -> bool:
     """A file the configurations name as a certificate: the pairs, and a CACertFile that
     is not a distribution bundle."""
     return any(r.path == path and (r.option != "CACertFile" or not is_bundle(model, path))
-               for r in model.tls_files()
+               for r in model.files.tls()
                if r.option in ("ServerCertFile", "ClientCertFile", "CACertFile"))
 
 
 def _pair_files(model) -> set[str]:
-    return {r.path for r in model.tls_files() if r.option in ("ServerCertFile",
+    return {r.path for r in model.files.tls() if r.option in ("ServerCertFile",
                                                               "ClientCertFile")}
 
 
@@ -174,7 +174,7 @@ def roots(n: int, certs) -> str:
 
 def _cert_of(model, path: str, sha256: str | None):
     """The certificate a finding is about: by its SHA-256, else the file's only one."""
-    f = model.file(path)
+    f = model.files.at(path)
     certs = f.certs.certs if f.is_regular and f.data and f.certs else []
     if sha256:
         return next((c for c in certs if c.sha256 == sha256), None)
