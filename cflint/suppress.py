@@ -10,9 +10,12 @@ what is wrong with it, is recorded on it for the rule that reports suppression p
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime as dt  # (imported where a date is read: a run without one skips it)
 
 _CF = re.compile(r"#\s*cflint:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>[^\n]*)")
 _MC = re.compile(r"(?:\bdnl|#)\s*cflint:\s*ignore\[(?P<codes>[^\]]*)\](?P<rest>[^\n]*)")
@@ -50,6 +53,8 @@ def parse(text: str, path: str, mc: bool) -> list[Suppression]:
         until = bad = None
         u = _UNTIL.match(rest)
         if u:
+            import datetime as dt
+
             try:
                 until = dt.date.fromisoformat(u.group(1))
             except ValueError:
@@ -70,7 +75,7 @@ def names_rule(token: str, meta) -> bool:
     return token.upper() == meta.code or token.lower() == meta.name
 
 
-def apply(findings, suppressions, metas, today: dt.date):
+def apply(findings, suppressions, metas, today: dt.date | None):
     """The findings no valid suppression covers. Records use on the suppressions."""
     if not suppressions:
         return findings

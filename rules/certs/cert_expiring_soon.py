@@ -26,11 +26,14 @@ class CertExpiringSoon(Rule):
     @folded(lambda model, n, certs: f"{n} {roots(n, certs)} expiring within "
             f"{model.settings.expiry_days} days", "update")
     def check(self, model):
+        certs = list(all_certs(model))
+        if not certs:
+            return  # (nor the clock: datetime's import is for certificates)
         import datetime as dt
 
         now = model.now
         window = dt.timedelta(days=model.settings.expiry_days)
-        for cert, ref, what in all_certs(model):
+        for cert, ref, what in certs:
             if not (now <= cert.not_after <= now + window) or cert.not_before > now:
                 continue
             loc, rel = cert_loc(model, ref, cert, what)

@@ -33,7 +33,6 @@ class SuppressionProblem(Rule):
 
         metas = getattr(model, "rule_metas", {})
         selected = getattr(model, "selected_codes", set())
-        today = model.now.date()
         for s in model.configuration.suppressions():
             where = Location(s.path, s.line, s.column)
             shown = f"cflint: ignore[{', '.join(s.codes)}]"
@@ -54,7 +53,7 @@ class SuppressionProblem(Rule):
                 problems.append(f"has an invalid date '{s.bad_date}' (write until YYYY-MM-DD)")
             if not s.reason:
                 problems.append("gives no reason, so it suppresses nothing")
-            elif s.expired(today):
+            elif s.until is not None and s.expired(model.now.date()):
                 problems.append(f"expired on {s.until.isoformat()}, so it suppresses nothing "
                                 "any more")
             elif not s.bad_date:

@@ -25,8 +25,6 @@ class UnknownMcDefine(Rule):
     def check(self, model):
         if all(cfg.mc is None for cfg in model.configuration.all_configs()):
             return  # no .mc: the .mc machinery is not even imported
-        import difflib
-
         from cflint.mc.adapter import known_macros, macro_table
 
         table = macro_table()
@@ -36,6 +34,8 @@ class UnknownMcDefine(Rule):
             if cfg.mc is None:
                 continue
             for d in cfg.mc.unknown_defines:
+                import difflib  # (only for a finding: its import costs a clean run)
+
                 hint = did_you_mean(d.name, known)
                 meant = [n for n in difflib.get_close_matches(d.name, known, n=1, cutoff=0.72)]
                 impacts = ("config-error",)

@@ -45,8 +45,6 @@ class CrlUnusable(Rule):
     )
 
     def check(self, model):
-        from cflint.pki.load import pem_blocks
-
         tv = model.target.version
         for cfg in model.configs:
             yield from self._empty_crlpath(cfg)
@@ -79,6 +77,8 @@ class CrlUnusable(Rule):
                         f"-out {path}) or remove the CRLFile line.",
                     anchor="crl:missing")
                 continue
+            from cflint.pki.load import pem_blocks
+
             crls = [b for b in pem_blocks(f.data) if b.label == "X509 CRL"]
             crl = None
             if crls and crls[0].der:
