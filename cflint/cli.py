@@ -52,14 +52,34 @@ def _nonneg(text: str) -> int:
     return v
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from . import formats
+# command -> its one-line help (the list ``cflint --help`` shows)
+COMMANDS = {
+    "check": "lint sendmail.cf / submit.cf files or directories",
+    "audit": "lint many host snapshots (tar archives or root directories) into one report",
+    "probe": "connect to running servers: STARTTLS offered?, the certificate they present, "
+             "verified",
+    "logs": "explain sendmail's STARTTLS lines in mail logs (plain or gzipped; - for stdin)",
+    "rules": "list every rule of every installed pack",
+    "hash": "print certificates' OpenSSL subject hashes, as 'openssl x509 -noout -hash' does",
+    "rule": "show one rule's documentation",
+}
 
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only`` (a command), every command is listed but only
+    that one's arguments are defined: a run pays for the ~90 ``add_argument`` calls of the
+    command it runs, not of all seven."""
     p = _Parser(prog="cflint", description="Lint sendmail STARTTLS configurations.")
     p.add_argument("--version", action="store_true", help="print the version and rule packs")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    for name, help_text in COMMANDS.items():
+        cp = sub.add_parser(name, help=help_text)
+        if only is None or only == name:
+            _ARGUMENTS[name](cp)
+    return p
 
-    c = sub.add_parser("check", help="lint sendmail.cf / submit.cf files or directories")
+
+def _check_arguments(c) -> None:
     c.add_argument("paths", nargs="*", metavar="PATH",
                    help="a .cf file, a directory holding sendmail.cf and submit.cf, or a tar "
                         "archive of a host's files (default /etc/mail, under --root if given)")
@@ -114,8 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--category", help="SARIF automationDetails category (e.g. cflint/mx1)")
     c.add_argument("--no-color", action="store_true", help="never colour text output")
 
-    a = sub.add_parser("audit", help="lint many host snapshots (tar archives or root "
-                                     "directories) into one report")
+
+def _audit_arguments(a) -> None:
+    from . import formats
+
     a.add_argument("inputs", nargs="*", metavar="INPUT",
                    help="a host snapshot: a tar archive or a directory laid out like its root "
                         "(etc/mail/...); with --from-json, cflint check JSON outputs")
@@ -147,8 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                    default="always", help="snapshots keep modes: judged by default")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
-    pr = sub.add_parser("probe", help="connect to running servers: STARTTLS offered?, the "
-                                      "certificate they present, verified")
+
+def _probe_arguments(pr) -> None:
     pr.add_argument("targets", nargs="*", metavar="HOST[:PORT]",
                     help="servers to probe: HOST (ports 25 and 587), HOST:PORT, [V6]:PORT, "
                          "smtps://HOST:PORT (default localhost:25 and localhost:587)")
@@ -165,23 +187,29 @@ def build_parser() -> argparse.ArgumentParser:
                          "instead of connecting")
     _live_options(pr, "probe")
 
-    lg = sub.add_parser("logs", help="explain sendmail's STARTTLS lines in mail logs "
-                                     "(plain or gzipped; - for stdin)")
+
+def _logs_arguments(lg) -> None:
     lg.add_argument("files", nargs="+", metavar="FILE")
     _live_options(lg, "logs")
 
-    r = sub.add_parser("rules", help="list every rule of every installed pack")
+
+def _rules_arguments(r) -> None:
     r.add_argument("--format", "-f", choices=["text", "json"], default="text")
 
-    h = sub.add_parser("hash", help="print certificates' OpenSSL subject hashes, as "
-                                    "'openssl x509 -noout -hash' does")
+
+def _hash_arguments(h) -> None:
     h.add_argument("files", nargs="+", metavar="FILE")
     h.add_argument("--old", action="store_true",
                    help="the pre-1.0 (MD5) hash, as -subject_hash_old")
 
-    d = sub.add_parser("rule", help="show one rule's documentation")
+
+def _rule_arguments(d) -> None:
     d.add_argument("code", help="rule code or name, e.g. CF101")
-    return p
+
+
+_ARGUMENTS = {"check": _check_arguments, "audit": _audit_arguments,
+              "probe": _probe_arguments, "logs": _logs_arguments, "rules": _rules_arguments,
+              "hash": _hash_arguments, "rule": _rule_arguments}
 
 
 def _live_options(p, kind: str) -> None:
@@ -213,7 +241,9 @@ def _live_options(p, kind: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser().parse_args(argv)
+        # the command is the first word (cflint has no option before it but --version)
+        only = argv[0] if argv and argv[0] in COMMANDS else None
+        args = build_parser(only).parse_args(argv)
         if args.version:
             from .commands.info import version
 

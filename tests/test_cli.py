@@ -208,3 +208,36 @@ def test_internal_error_is_one_line(tmp_path):
     r = cflint("check", str(cf), env={"PYTHONPATH": str(tmp_path / "site")})
     assert r.returncode == 2
     assert r.stderr.strip() == "cflint: error: internal error in rule BOOM001: RuntimeError: kaput"
+
+
+def _subparsers(parser):
+    import argparse
+
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return action.choices
+
+
+def _options(parser):
+    return sorted((tuple(a.option_strings) or (a.dest,), a.default, repr(a.choices), a.nargs)
+                  for a in parser._actions)
+
+
+@pytest.mark.parametrize("command", ["check", "audit", "probe", "logs", "rules", "hash", "rule"])
+def test_a_run_builds_its_command_as_the_full_parser_does(command):
+    """main() defines only the arguments of the command it runs: that parser must be the
+    one the full command line (cflint --help, docs) has, and the others are still listed."""
+    from cflint.cli import build_parser
+
+    full, alone = _subparsers(build_parser()), _subparsers(build_parser(command))
+    assert list(full) == list(alone)
+    assert len(_options(full[command])) > 1
+    assert _options(alone[command]) == _options(full[command])
+    others = [c for c in alone if c != command]
+    assert all(len(alone[c]._actions) == 1 for c in others)  # just -h
+
+
+def test_version_and_a_command_with_options_parse():
+    r = cflint("--version")
+    assert r.returncode == 0 and r.stdout.startswith("cflint ")
+    r = cflint("rules", "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)
