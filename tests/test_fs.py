@@ -69,6 +69,25 @@ def test_read_refuses_non_regular_and_large(tmp_path):
         LiveFS().read(str(big), limit=10)
 
 
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 1 << 20, (1 << 20) + 7])
+def test_read_gives_every_byte(tmp_path, size):
+    data = os.urandom(size)
+    (tmp_path / "f").write_bytes(data)
+    assert LiveFS().read(str(tmp_path / "f")) == data
+    assert LiveFS().read(str(tmp_path / "f"), limit=size) == data  # at the limit: fine
+    if size:
+        with pytest.raises(TooLargeError):
+            LiveFS().read(str(tmp_path / "f"), limit=size - 1)
+
+
+def test_read_a_file_whose_size_says_nothing():
+    """/proc files are regular with st_size 0 yet hold text: read to the end all the same."""
+    text = LiveFS().read("/proc/self/status")
+    assert os.stat("/proc/self/status").st_size == 0 and b"\nPid:" in text
+    with pytest.raises(TooLargeError):
+        LiveFS().read("/proc/self/status", limit=5)
+
+
 def test_views_cannot_write():
     for cls in (LiveFS, RootFS):
         assert not any(hasattr(cls, name) for name in ("write", "open", "unlink", "mkdir"))

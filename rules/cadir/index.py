@@ -74,18 +74,19 @@ def _index(model, directory):
         except OSError:
             continue
         e.is_link = st.S_ISLNK(ls.st_mode)
+        s = ls  # not a link: what lstat said is what stat would say
         if e.is_link:
             try:
                 e.target = model.fs.readlink(path)
             except OSError:
                 e.target = None
-        try:
-            s = model.fs.stat(path)
-        except OSError as err:
-            e.dangling = True
-            e.loop = getattr(err, "errno", None) == 40
-            out.append(e)
-            continue
+            try:
+                s = model.fs.stat(path)
+            except OSError as err:
+                e.dangling = True
+                e.loop = getattr(err, "errno", None) == 40
+                out.append(e)
+                continue
         e.real = _identity(model, path, s)
         if e.real in done:  # a hash link to a file already read: the same contents
             d = done[e.real]
