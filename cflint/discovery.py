@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 import sys
 
 from .findings import RuleMeta
@@ -27,6 +26,8 @@ _CODE = ("discovery.py", "findings.py", "plugin.py", "__init__.py")
 def modules(name: str, path) -> list:
     """Every module below the package ``name`` (at ``path``), imported, depth first in
     name order."""
+    import pkgutil  # (an indexed run lists no module)
+
     out = []
     for info in pkgutil.iter_modules(path):
         full = f"{name}.{info.name}"

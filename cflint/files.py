@@ -4,7 +4,7 @@ from __future__ import annotations
 import errno
 import os
 import stat as stat_mod
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .fs import EscapeError, NotRegularError, TooLargeError
 
@@ -113,8 +113,7 @@ class FileRef:
         return self._key
 
 
-@dataclass(frozen=True, slots=True)
-class TlsRef:
+class TlsRef(NamedTuple):
     """A TLS file a configuration names, with the role that decides the impact."""
 
     config: object       # CfConfig

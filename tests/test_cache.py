@@ -198,3 +198,37 @@ def test_each_kind_keeps_its_newest_entries(cf_cache, tmp_path, monkeypatch):
         cf_parser.parse_cached(text)
         os.utime(path, ns=(0, (n + 1) * 10**9))  # written in this order, whatever the clock
     assert sorted(cf_cache()) == sorted(paths[2:]) and other.exists()
+
+
+def _classes_in(path):
+    """Every (module, name) an entry's pickle refers to."""
+    import pickle
+
+    found = set()
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module, name):
+            found.add((module, name))
+            return super().find_class(module, name)
+
+    with open(path, "rb") as fh:
+        Recording(fh).load()
+    return found
+
+
+@pytest.mark.parametrize("kind,code", [("mc-expansion", adapter._CODE),
+                                       ("cf-parse", cf_parser._CODE)])
+def test_every_class_an_entry_holds_is_part_of_its_key(tree, kind, code):
+    """A cached object is only as good as the classes it is rebuilt into: every cflint
+    module whose classes an entry holds is one of the source files its key covers, so a
+    change to any of them is a miss, never an old entry loaded into a new class."""
+    tmp, mc, _ = tree
+    run(mc)
+    cf_parser.parse_cached(CF)
+    paths = glob.glob(str(tmp / "cache" / "cflint" / f"{kind}-*"))
+    assert paths
+    modules = {m for p in paths for m, _ in _classes_in(p) if m.startswith("cflint")}
+    if kind == "mc-expansion":
+        assert "cflint.cache" in modules  # lark tokens are kept as cache.Piece
+    files = {m.removeprefix("cflint.").replace(".", "/") + ".py" for m in modules}
+    assert files <= set(code), files - set(code)

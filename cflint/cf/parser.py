@@ -227,7 +227,7 @@ def _column_of_name(raw: str) -> int:
 
 
 # the sources a parse is a function of, besides the text (cflint.cache.code_id)
-_CODE = ("cf/parser.py", "cf/grammar.lark", "__init__.py")
+_CODE = ("cf/parser.py", "cf/grammar.lark", "cache.py", "__init__.py")  # (cache.Piece)
 
 
 def parse_cached(text: str) -> CfDocument:

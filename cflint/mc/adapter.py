@@ -93,9 +93,9 @@ CF_DIRS = ("/usr/share/sendmail/cf", "/usr/share/sendmail-cf", "/usr/lib/sendmai
 
 
 # the sources the expansion is a function of, besides the .mc and what it reads
-_CODE = ("mc/adapter.py", "mc/m4eval.py", "mc/parser.py", "mc/document.py", "mc/grammar.lark",
-         "cf/parser.py", "cf/grammar.lark", "sendmail/options.py", "sendmail/mc_macros.py",
-         "__init__.py")
+_CODE = ("mc/adapter.py", "mc/m4eval.py", "mc/parser.py", "mc/document.py", "mc/origin.py",
+         "mc/grammar.lark", "cf/parser.py", "cf/grammar.lark", "sendmail/options.py",
+         "sendmail/mc_macros.py", "cache.py", "__init__.py")
 
 
 def _text_id(text: str | None) -> str | None:

@@ -3,11 +3,10 @@ the interpreter so that a cached expansion (:func:`cflint.mc.adapter.mc_to_cf_ca
 which holds these, loads without it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     file: str            # the file the define() text was read from
     line: int            # its line there
     mc_line: int | None  # the .mc's top-level call that led to it (None: end of input)

@@ -23,19 +23,19 @@ class UnknownMcDefine(Rule):
     )
 
     def check(self, model):
-        if all(cfg.mc is None for cfg in model.configuration.all_configs()):
-            return  # no .mc: the .mc machinery is not even imported
+        configs = [c for c in model.configuration.all_configs()
+                   if c.mc is not None and c.mc.unknown_defines]
+        if not configs:
+            return  # (the macro tables and difflib only for a finding)
+        import difflib
+
         from cflint.mc.adapter import known_macros, macro_table
 
         table = macro_table()
         known = sorted(known_macros())
         required = {"ServerCertFile", "ServerKeyFile", "CACertFile", "CACertPath"}
-        for cfg in model.configuration.all_configs():
-            if cfg.mc is None:
-                continue
+        for cfg in configs:
             for d in cfg.mc.unknown_defines:
-                import difflib  # (only for a finding: its import costs a clean run)
-
                 hint = did_you_mean(d.name, known)
                 meant = [n for n in difflib.get_close_matches(d.name, known, n=1, cutoff=0.72)]
                 impacts = ("config-error",)

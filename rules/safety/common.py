@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import stat as st
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cflint.api import Location
 
@@ -18,8 +18,7 @@ FILE_OPTIONS = ("ServerCertFile", "ServerKeyFile", "ClientCertFile", "ClientKeyF
                 "CACertFile", "DHParameters", "CRLFile")
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     ref: object          # TlsRef
     who: object          # Identity
     unsafe: object       # Unsafe

@@ -4,7 +4,7 @@ see."""
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cflint.api import Location
 
@@ -12,8 +12,7 @@ OP_ME_CERTS = "sendmail op.me, 'Certificates for STARTTLS'"
 OPENSSL_SECLEVEL = "OpenSSL SSL_CTX_set_security_level(3)"
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
     cfg: object
     kind: str          # "server" or "client"
     number: int        # 1, or 2 for the second pair after a comma
@@ -87,8 +86,7 @@ def consequence(ref) -> str:
     return "peers' certificates cannot be verified"
 
 
-@dataclass(frozen=True)
-class SeenCert:
+class SeenCert(NamedTuple):
     cert: object       # CertInfo
     source: str        # "ServerCertFile", "CACertFile", "CACertPath", ...
     path: str
