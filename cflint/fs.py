@@ -52,6 +52,15 @@ class ViewQueries:
         except OSError:
             return False
 
+    def lexists(self, path: str) -> bool:
+        """Whether there is an entry at ``path`` (a dangling link or one leaving the view
+        counts)."""
+        try:
+            self.lstat(path)
+            return True
+        except OSError:
+            return False
+
     def is_dir(self, path: str) -> bool:
         try:
             return stat_mod.S_ISDIR(self.stat(path).st_mode)

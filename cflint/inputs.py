@@ -40,8 +40,8 @@ def discover(paths: list[str], root: str | None):
         fs = open_archive(root) if is_archive(root) else RootFS(root)
         if isinstance(fs, Broken):
             return [fs.group()]
-        if not paths and isinstance(fs, RootFS) and not is_entry(fs, "/etc/mail") and \
-                any(is_entry(fs, "/" + vcs) for vcs in VCS_DIRS):
+        if not paths and isinstance(fs, RootFS) and not fs.lexists("/etc/mail") and \
+                any(fs.lexists("/" + vcs) for vcs in VCS_DIRS):
             # the top of a repository of configs (pre-commit's cflint-tree), not a host's
             # file system (a snapshot without /etc/mail stays an error, for audit as well)
             found = walk_configs(fs, root)
@@ -112,7 +112,7 @@ def find_in_archive(fs, given: str):
         display = {}
         for name, role in (("sendmail.cf", "mta"), ("submit.cf", "msp")):
             p = os.path.join(d, name)
-            if is_entry(fs, p):
+            if fs.lexists(p):
                 found[role] = p
                 display[p] = f"{given}!{p}"
         if found:
@@ -189,7 +189,7 @@ def group_paths(fs, paths: list[str], root: str | None):
                                 (("submit.cf", "submit.mc"), "msp")):
                 for name in names:  # the .cf sendmail reads; its .mc when there is none
                     p = os.path.join(path, name)
-                    if fs.exists(p) or is_entry(fs, p):
+                    if fs.exists(p) or fs.lexists(p):
                         groups.setdefault(os.path.normpath(path), {})[role] = p
                         display[p] = shown(p, os.path.join(given, name))
                         found = True
@@ -198,7 +198,7 @@ def group_paths(fs, paths: list[str], root: str | None):
                 raise UsageError(f"{given}: no sendmail.cf, submit.cf or .mc source in this "
                                  "directory")
             continue
-        if not fs.exists(path) and not is_entry(fs, path):
+        if not fs.exists(path) and not fs.lexists(path):
             raise UsageError(f"{given}: no such file or directory")
         from .model import path_role_msp
 
@@ -229,11 +229,3 @@ def display_name(fs, path: str, given: str) -> str:
     host = fs.describe(path)
     rel = os.path.relpath(host)
     return path if rel.startswith("..") else rel
-
-
-def is_entry(fs, path: str) -> bool:
-    try:
-        fs.lstat(path)
-        return True
-    except OSError:
-        return False

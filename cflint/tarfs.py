@@ -2,8 +2,8 @@
 extracting it.
 
 :class:`TarFS` offers the interface of :class:`cflint.fs.RootFS` (``root``, ``stat``,
-``lstat``, ``readlink``, ``listdir``, ``exists``, ``is_dir``, ``read``, ``host_path``,
-``describe``) over the member index of an archive, read once when the view is made;
+``lstat``, ``readlink``, ``listdir``, ``exists``, ``lexists``, ``is_dir``, ``read``,
+``host_path``, ``describe``) over the member index of an archive, read once when the view is made;
 ``paths()`` lists that index (no link followed) and ``notes`` the oddities met in it.
 Paths are absolute in-archive paths (``/etc/mail/sendmail.cf``). Nothing is extracted and
 nothing is written anywhere; member data is read from the archive only by :meth:`read`.
