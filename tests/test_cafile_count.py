@@ -2,12 +2,11 @@
 blocks than the limit is not parsed at all (every certificate is a PEM block), so the
 check costs no certificate parsing on an ordinary CACertFile."""
 import json
-import subprocess
-import sys
 
 import pytest
 
 import pki_fixtures
+from cflint_probe import run_cflint
 
 NOT_CERTS = (b"-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n"
              b"-----BEGIN DH PARAMETERS-----\nAAAA\n-----END DH PARAMETERS-----\n") * 3
@@ -25,16 +24,12 @@ def cafile(tmp_path_factory):
     return d, d / "tls" / opts["CACertFile"]
 
 
-def cf408(d, limit, probe_imports=False):
-    code = ("import json, sys\nfrom cflint.cli import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps('cryptography' in sys.modules), file=sys.stderr)\n")
-    r = subprocess.run([sys.executable, "-c", code, "check", str(d / "sendmail.cf"),
-                        "--select", "CF408", "--max-ca-certs", str(limit), "--format", "json",
-                        "--fail-on", "never", "--check-permissions", "never"],
-                       capture_output=True, text=True, timeout=120)
-    found = [f["message"] for f in json.loads(r.stdout)["findings"]]
-    return found, json.loads(r.stderr.strip().splitlines()[-1])
+def cf408(d, limit):
+    """CF408's messages with this limit, and whether cryptography was imported."""
+    out, modules = run_cflint(["check", d / "sendmail.cf", "--select", "CF408",
+                               "--max-ca-certs", limit, "--format", "json", "--fail-on",
+                               "never", "--check-permissions", "never"])
+    return [f["message"] for f in json.loads(out)["findings"]], "cryptography" in modules
 
 
 def test_one_over_the_limit_is_reported(cafile):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cflint import discovery
 from cflint.discovery import LazyRule
+from cflint_probe import run_cflint
 
 RULE = """
 from cflint.api import Rule, RuleMeta
@@ -125,18 +125,13 @@ def test_the_builtin_pack_registers_lazily_once_indexed(tmp_path):
     of the certificate, CA-directory or strength families (no CF0 rule among them) is
     imported."""
     (tmp_path / "sendmail.cf").write_text("V10/Berkeley\nO LogLevel=9\n")
-    code = ("import json, sys\nfrom cflint.cli import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.startswith('cflint_rules.'))),"
-            " file=sys.stderr)\n")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     runs = []
     for _ in range(2):
-        r = subprocess.run([sys.executable, "-c", code, "check", str(tmp_path / "sendmail.cf"),
-                            "--select", "CF0", "--format", "json", "--fail-on", "never"],
-                           capture_output=True, text=True, env=env, timeout=120)
-        runs.append((json.loads(r.stdout)["findings"],
-                     json.loads(r.stderr.strip().splitlines()[-1])))
+        out, modules = run_cflint(["check", tmp_path / "sendmail.cf", "--select", "CF0",
+                                   "--format", "json", "--fail-on", "never"],
+                                  tmp_path / "cache")
+        runs.append((json.loads(out)["findings"],
+                     sorted(m for m in modules if m.startswith("cflint_rules."))))
     (cold_findings, cold_mods), (warm_findings, warm_mods) = runs
     assert cold_findings == warm_findings and cold_findings  # the same lint, lazily
     assert any(m.startswith("cflint_rules.certs.") for m in cold_mods)

@@ -2,28 +2,14 @@
 machinery, no .mc reader or m4 interpreter, no output format it was not asked for; and
 once the cache holds a file's parse (or an .mc's expansion), neither lark nor the m4
 interpreter."""
-import json
-import os
-import subprocess
-import sys
-
 import pytest
+
+from cflint_probe import run_cflint
 
 CF = """V10/Berkeley
 O LogLevel=9
 O ServerCertFile=/nonexistent/cert.pem
 Mlocal, P=/usr/lib/sm.bin/mail.local, F=lsDFMAw5:/|@qPSXfmnz9, A=mail.local -l
-"""
-
-PROBE = """
-import json, sys
-from cflint import cli
-sys.argv = ["cflint", "check", sys.argv[1], "--fail-on", "never"]
-try:
-    cli.main()
-except SystemExit:
-    pass
-print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 NEVER = ("cflint.audit", "cflint.formats.audit", "cflint.formats.json", "cflint.formats.sarif",
@@ -39,12 +25,9 @@ MAILER(`local')dnl
 
 
 def probe(path, cache) -> set[str]:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    r = subprocess.run([sys.executable, "-c", PROBE, str(path)], env=env,
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    assert "CF" in r.stdout  # it did lint
-    return set(json.loads(r.stderr.strip().splitlines()[-1]))
+    out, modules = run_cflint(["check", path, "--fail-on", "never"], cache)
+    assert "CF" in out  # it did lint
+    return modules
 
 
 @pytest.fixture(scope="module")
