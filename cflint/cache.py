@@ -19,6 +19,7 @@ import sys
 KEY_TEXT = "PRIVATE KEY-----"
 KEEP = 4096  # entries kept per kind (prefix)
 _code_ids: dict[tuple[str, ...], bytes] = {}
+_sources: dict[str, bytes] = {}
 
 
 def cache_dir() -> str | None:
@@ -50,12 +51,19 @@ def code_id(names: tuple[str, ...]) -> bytes:
     if got is None:
         from . import __version__
 
-        here = os.path.dirname(os.path.abspath(__file__))
         parts = [__version__.encode(), sys.version.encode()]
-        for name in names:
-            with open(os.path.join(here, name), "rb") as fh:  # cflint's own files
-                parts.append(fh.read())
+        parts.extend(_source(name) for name in names)
         got = _code_ids[names] = b"\0".join(parts)
+    return got
+
+
+def _source(name: str) -> bytes:
+    """One of cflint's own files, read once per process (several keys share some)."""
+    got = _sources.get(name)
+    if got is None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, name), "rb") as fh:
+            got = _sources[name] = fh.read()
     return got
 
 
