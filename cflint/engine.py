@@ -152,10 +152,8 @@ class Engine:
 
             model.rule_metas = {r.meta.code: r.meta for r in self.rules}
             model.selected_codes = {r.meta.code for r in rules}
-            written = configuration.suppressions()
-            # (the clock, and datetime's import, only for a suppression with a date)
-            today = model.now.date() if any(s.until for s in written) else None
-            findings = suppress.apply(findings, written, model.rule_metas, today)
+            findings = suppress.apply(findings, configuration.suppressions(),
+                                      model.rule_metas, lambda: model.now.date())
         for rule in (r for r in rules if getattr(r, "late", False)):
             findings.extend(self._check(rule, model))
         findings.sort(key=Finding.sort_key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     import datetime as dt  # (imported where a date is read: a run without one skips it)
@@ -35,8 +35,10 @@ class Suppression:
     used: set = field(default_factory=set)      # codes it suppressed findings of
     refused: set = field(default_factory=set)   # codes it named that cannot be suppressed
 
-    def expired(self, today: dt.date) -> bool:
-        return self.until is not None and self.until < today
+    def expired(self, today: Callable[[], dt.date]) -> bool:
+        """``today`` gives the date; it is asked only of a dated suppression (reading the
+        clock imports datetime, which a run without a date does without)."""
+        return self.until is not None and self.until < today()
 
 
 def parse(text: str, path: str, mc: bool) -> list[Suppression]:
@@ -75,7 +77,7 @@ def names_rule(token: str, meta) -> bool:
     return token.upper() == meta.code or token.lower() == meta.name
 
 
-def apply(findings, suppressions, metas, today: dt.date | None):
+def apply(findings, suppressions, metas, today: Callable[[], dt.date]):
     """The findings no valid suppression covers. Records use on the suppressions."""
     if not suppressions:
         return findings

@@ -53,7 +53,7 @@ class SuppressionProblem(Rule):
                 problems.append(f"has an invalid date '{s.bad_date}' (write until YYYY-MM-DD)")
             if not s.reason:
                 problems.append("gives no reason, so it suppresses nothing")
-            elif s.until is not None and s.expired(model.now.date()):
+            elif s.expired(lambda: model.now.date()):
                 problems.append(f"expired on {s.until.isoformat()}, so it suppresses nothing "
                                 "any more")
             elif not s.bad_date:
